@@ -1,0 +1,7 @@
+"""Generate production-shaped Python web services with Copier."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,5 @@
+"""Run the scaffold command line: ``python -m scaffold``."""
+
+from scaffold.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,507 @@
+"""Read copier.yml: the questions, their choices and constraints, and the valid combinations."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import jinja2
+import yaml
+from jinja2 import meta
+from jinja2.sandbox import SandboxedEnvironment
+
+from scaffold.errors import InvalidAnswer, InvalidTemplate, TemplateNotFound, UnknownQuestion
+from scaffold.paths import template_root
+
+__all__ = [
+    "FRAMEWORK",
+    "Answers",
+    "Choice",
+    "ChoiceState",
+    "DisabledReason",
+    "Question",
+    "Questionnaire",
+    "answers_for_defaults",
+    "combination_id",
+    "load",
+    "option_questions",
+    "valid_combinations",
+]
+
+Answers = Mapping[str, Any]
+
+FRAMEWORK = "framework"
+"""The question that picks the template folder (`_subdirectory: templates/{{ framework }}`)."""
+
+_CONFIG_NAMES = ("copier.yml", "copier.yaml")
+# Copier loads this extension into every template's environment; the validators use its filters.
+_DEFAULT_EXTENSIONS = ("jinja2_ansible_filters.AnsibleCoreFiltersExtension",)
+_UNDEFINED_CLASSES: Mapping[str, type[jinja2.Undefined]] = {
+    "jinja2.Undefined": jinja2.Undefined,
+    "jinja2.StrictUndefined": jinja2.StrictUndefined,
+}
+# Id words for bool options, (when true, when false); other bools fall back to `name`/`noname`.
+_BOOL_ID_WORDS: Mapping[str, tuple[str, str]] = {
+    "api_docs": ("docs", "nodocs"),
+    "use_async": ("async", "sync"),
+    "serverless": ("lambda", "nolambda"),
+}
+_TRUE_WORDS = frozenset({"y", "yes", "t", "true", "on"})
+_FALSE_WORDS = frozenset({"n", "no", "f", "false", "off", "~", "null", "none"})
+_NO_ANSWERS: Answers = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One choice of a question, as written in copier.yml."""
+
+    label: str
+    value: Any
+    validator: str = ""
+    """Jinja template rendering the reason the choice is disabled, or nothing when it is offered."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceState:
+    """A choice as offered after some answers: disabled when its validator renders a reason."""
+
+    label: str
+    value: Any
+    disabled_reason: str | None = None
+
+    @property
+    def enabled(self) -> bool:
+        """Tell whether the choice can be picked."""
+        return self.disabled_reason is None
+
+
+@dataclass(frozen=True, slots=True)
+class DisabledReason:
+    """A reason a choice can be disabled, and the earlier answers that lead to it."""
+
+    reason: str
+    when: tuple[Mapping[str, Any], ...]
+    """Each entry holds the earlier answers the validator reads; an empty one means always."""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question of copier.yml, unrendered."""
+
+    name: str
+    type: str
+    help: str = ""
+    default: Any = None
+    choices: tuple[Choice, ...] = ()
+    validator: str = ""
+    when: str | bool = True
+
+    @property
+    def is_option(self) -> bool:
+        """Tell whether the question shapes the project (a bool or a choice), not just names it."""
+        return self.type == "bool" or bool(self.choices)
+
+
+@dataclass(frozen=True, eq=False)
+class Questionnaire:
+    """The questions of a copier.yml, evaluated the way Copier evaluates them."""
+
+    questions: tuple[Question, ...]
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    """The `_`-prefixed keys of copier.yml, as written (`_envops`, `_subdirectory`, ...)."""
+    path: Path | None = None
+    _compiled: dict[str, jinja2.Template] = field(default_factory=dict, init=False, repr=False)
+
+    def question(self, name: str) -> Question:
+        """Return the question called `name`."""
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise UnknownQuestion(name=name, known=self._by_name) from None
+
+    def option_questions(self) -> tuple[Question, ...]:
+        """Return the questions that shape a project (bools and choices), in copier.yml order."""
+        return tuple(question for question in self.questions if question.is_option)
+
+    def is_asked(self, question: Question | str, answers: Answers = _NO_ANSWERS) -> bool:
+        """Tell whether Copier asks `question` after `answers` (its `when`)."""
+        question = self._resolve(question)
+        return _to_bool(self._render(question.when, answers))
+
+    def default(self, question: Question | str, answers: Answers = _NO_ANSWERS) -> Any:
+        """Return the default of `question` after `answers`, rendered and cast to its type."""
+        question = self._resolve(question)
+        if question.default is None:
+            return None
+        rendered = self._render(question.default, answers)
+        try:
+            return _cast(rendered, question.type)
+        except (TypeError, ValueError) as error:
+            reason = f"the default of '{question.name}' is not a {question.type}: {error}"
+            raise self._invalid(reason) from error
+
+    def choices(
+        self, question: Question | str, answers: Answers = _NO_ANSWERS
+    ) -> list[ChoiceState]:
+        """Return the choices of `question` after `answers`, each with its disabled reason."""
+        question = self._resolve(question)
+        states = []
+        for choice in question.choices:
+            value = self._render(choice.value, answers)
+            try:
+                value = _cast(value, question.type)
+            except (TypeError, ValueError) as error:
+                raise self._invalid(f"choice {value!r} of '{question.name}': {error}") from error
+            reason = str(self._render(choice.validator, answers)).strip()
+            states.append(
+                ChoiceState(
+                    label=str(self._render(choice.label, answers)),
+                    value=value,
+                    disabled_reason=reason or None,
+                )
+            )
+        return states
+
+    def validate(
+        self, question: Question | str, value: Any, answers: Answers = _NO_ANSWERS
+    ) -> str | None:
+        """Return why Copier refuses `value` for `question` after `answers`, or None if it doesn't.
+
+        The message is the question's validator output, a choice's disabled reason, or Copier's
+        "'x' is not in [...]" for a value that is not among the offered choices.
+        """
+        question = self._resolve(question)
+        try:
+            answer = _cast(value, question.type)
+        except (TypeError, ValueError):
+            return f"{value!r} is not a valid {question.type} answer"
+        if question.choices:
+            states = self.choices(question, answers)
+            matches = [state for state in states if state.value == answer]
+            if not any(state.enabled for state in matches):
+                if matches:
+                    return matches[0].disabled_reason
+                offered = [state.value for state in states if state.enabled]
+                return f"{answer!r} is not in {offered}"
+        if not question.validator:
+            return None
+        try:
+            message = str(self._render(question.validator, {**answers, question.name: answer}))
+        except InvalidTemplate as error:
+            # Copier reports a validator that fails to render as the answer's error.
+            return error.reason
+        return message.strip() or None
+
+    def answers_for_defaults(self, overrides: Answers | None = None) -> dict[str, Any]:
+        """Answer the text questions (project_name, project_slug, ...): `overrides`, else defaults.
+
+        Defaults are rendered in copier.yml order, so a later one sees the earlier answers (the
+        slug's default derives from project_name).
+        """
+        given = dict(overrides or {})
+        context = dict(given)
+        answers: dict[str, Any] = {}
+        for question in self.questions:
+            if question.is_option:
+                continue
+            if question.name in given:
+                answers[question.name] = given[question.name]
+            else:
+                answers[question.name] = self.default(question, context)
+            context[question.name] = answers[question.name]
+        return answers
+
+    def valid_combinations(self, *, framework: str | None = None) -> list[dict[str, Any]]:
+        """Return every valid way to answer the option questions, in copier.yml order.
+
+        A question whose `when` is false takes its default; disabled choices are skipped; a bool
+        question without choices takes both values. Each combination holds every option key.
+
+        Raises:
+            InvalidAnswer: When `framework` is not one of the framework choices.
+        """
+        options = self.option_questions()
+        if framework is not None:
+            known = [_cast(choice.value, "str") for choice in self.question(FRAMEWORK).choices]
+            if framework not in known:
+                raise InvalidAnswer(question=FRAMEWORK, message=f"{framework!r} is not in {known}")
+        names = [question.name for question in options]
+        return [
+            {name: answers[name] for name in names}
+            for answers in self._walk(options, self.answers_for_defaults())
+            if framework is None or answers[FRAMEWORK] == framework
+        ]
+
+    def combination_id(self, combination: Answers) -> str:
+        """Return a readable id for a combination, e.g. ``fastapi-sqlite-jwt-docs-async-lambda``."""
+        words = []
+        for question in self.option_questions():
+            value = combination[question.name]
+            if question.type == "bool":
+                plain = question.name.replace("_", "")
+                yes, no = _BOOL_ID_WORDS.get(question.name, (plain, f"no{plain}"))
+                words.append(yes if value else no)
+            else:
+                words.append(str(value))
+        return "-".join(words)
+
+    def disabled_reasons(self, question: Question | str) -> dict[Any, tuple[DisabledReason, ...]]:
+        """Return, for each choice value, the reasons it can be disabled and when.
+
+        The choices' validators are rendered after every reachable combination of the earlier
+        option answers; each reason lists the distinct values of the answers its validator reads.
+        """
+        question = self._resolve(question)
+        options = self.option_questions()
+        names = [option.name for option in options]
+        earlier = options[: names.index(question.name)] if question.name in names else ()
+        prefixes = [
+            prefix
+            for prefix in self._walk(earlier, self.answers_for_defaults())
+            if self.is_asked(question, prefix)
+        ]
+        result: dict[Any, tuple[DisabledReason, ...]] = {}
+        for choice in question.choices:
+            read = self._variables(choice.validator)
+            found: dict[str, list[dict[str, Any]]] = {}
+            for prefix in prefixes:
+                reason = str(self._render(choice.validator, prefix)).strip()
+                if not reason:
+                    continue
+                condition = {name: prefix[name] for name in read if name in prefix}
+                conditions = found.setdefault(reason, [])
+                if condition not in conditions:
+                    conditions.append(condition)
+            value = _cast(choice.value, question.type)
+            result[value] = tuple(
+                DisabledReason(reason=reason, when=tuple(conditions))
+                for reason, conditions in found.items()
+            )
+        return result
+
+    def _walk(self, questions: Sequence[Question], answers: Answers) -> Iterator[dict[str, Any]]:
+        """Yield `answers` extended by every valid way to answer `questions`, depth first."""
+        if not questions:
+            yield dict(answers)
+            return
+        first, rest = questions[0], questions[1:]
+        for value in self._reachable_values(first, answers):
+            yield from self._walk(rest, {**answers, first.name: value})
+
+    def _reachable_values(self, question: Question, answers: Answers) -> list[Any]:
+        """Return the values `question` can take after `answers`."""
+        if not self.is_asked(question, answers):
+            return [self.default(question, answers)]
+        if question.choices:
+            return [state.value for state in self.choices(question, answers) if state.enabled]
+        if question.type == "bool":
+            return [True, False]
+        return [self.default(question, answers)]
+
+    def _render(self, source: Any, context: Answers) -> Any:
+        """Render a value as Copier does: text through Jinja, lists item by item, others as is."""
+        if isinstance(source, list):
+            return [self._render(item, context) for item in source]
+        if not isinstance(source, str):
+            return source
+        try:
+            template = self._compiled.get(source) or self._env.from_string(source)
+            self._compiled[source] = template
+            return template.render(context)
+        except jinja2.TemplateError as error:
+            raise self._invalid(f"cannot render {source!r}: {error}") from error
+
+    def _variables(self, source: str) -> list[str]:
+        """Return the names a Jinja template reads, sorted."""
+        try:
+            return sorted(meta.find_undeclared_variables(self._env.parse(source)))
+        except jinja2.TemplateSyntaxError as error:
+            raise self._invalid(f"cannot parse {source!r}: {error}") from error
+
+    def _resolve(self, question: Question | str) -> Question:
+        return self.question(question) if isinstance(question, str) else question
+
+    def _invalid(self, reason: str) -> InvalidTemplate:
+        return InvalidTemplate(path=self.path or Path("copier.yml"), reason=reason)
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, Question]:
+        return {question.name: question for question in self.questions}
+
+    @functools.cached_property
+    def _env(self) -> SandboxedEnvironment:
+        """Build the Jinja environment Copier would: its default extension plus `_envops`."""
+        envops = dict(self.settings.get("_envops") or {})
+        envops.setdefault("keep_trailing_newline", True)
+        if "undefined" in envops:
+            try:
+                envops["undefined"] = _UNDEFINED_CLASSES[envops["undefined"]]
+            except KeyError:
+                reason = f"unsupported _envops.undefined: {envops['undefined']}"
+                raise self._invalid(reason) from None
+        extensions = [*_DEFAULT_EXTENSIONS, *self.settings.get("_jinja_extensions", ())]
+        try:
+            return SandboxedEnvironment(extensions=extensions, **envops)
+        except (ImportError, TypeError) as error:
+            raise self._invalid(f"cannot build the Jinja environment: {error}") from error
+
+
+def load(path: Path | str | None = None) -> Questionnaire:
+    """Read a copier.yml, by default the template's own; each file is read once.
+
+    Args:
+        path: A copier.yml, or a directory holding one.
+
+    Raises:
+        TemplateNotFound: When there is no such file.
+        InvalidTemplate: When the file is not a valid questionnaire.
+    """
+    location = Path(path) if path is not None else template_root()
+    if location.is_dir():
+        found = [location / name for name in _CONFIG_NAMES if (location / name).is_file()]
+        if not found:
+            raise TemplateNotFound(searched=[location])
+        location = found[0]
+    elif not location.is_file():
+        raise TemplateNotFound(searched=[location])
+    return _load_file(location.resolve())
+
+
+def option_questions() -> tuple[Question, ...]:
+    """Return the template's option questions (bools and choices), in copier.yml order."""
+    return load().option_questions()
+
+
+def valid_combinations(*, framework: str | None = None) -> list[dict[str, Any]]:
+    """Return every valid combination of the template's option questions."""
+    return load().valid_combinations(framework=framework)
+
+
+def answers_for_defaults(overrides: Answers | None = None) -> dict[str, Any]:
+    """Answer the template's text questions: `overrides`, else the rendered defaults."""
+    return load().answers_for_defaults(overrides)
+
+
+def combination_id(combination: Answers) -> str:
+    """Return a readable id for a combination of the template's options."""
+    return load().combination_id(combination)
+
+
+@functools.cache
+def _load_file(path: Path) -> Questionnaire:
+    """Parse one copier.yml."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise InvalidTemplate(path=path, reason=str(error)) from error
+    if not isinstance(raw, Mapping):
+        raise InvalidTemplate(path=path, reason="expected a mapping of settings and questions")
+    settings = {str(key): value for key, value in raw.items() if str(key).startswith("_")}
+    questions = tuple(
+        _parse_question(str(name), spec, path)
+        for name, spec in raw.items()
+        if not str(name).startswith("_")
+    )
+    return Questionnaire(questions=questions, settings=settings, path=path)
+
+
+def _parse_question(name: str, spec: Any, path: Path) -> Question:
+    """Build a Question from its copier.yml entry (a mapping, or a bare default)."""
+    if not isinstance(spec, Mapping):
+        spec = {"default": spec}
+    default = spec.get("default")
+    type_name = spec.get("type") or _infer_type(default)
+    if type_name not in _CASTS:
+        raise InvalidTemplate(path=path, reason=f"question '{name}' has unknown type {type_name!r}")
+    return Question(
+        name=name,
+        type=type_name,
+        help=str(spec.get("help", "")),
+        default=default,
+        choices=_parse_choices(name, spec.get("choices") or (), path),
+        validator=str(spec.get("validator", "")),
+        when=spec.get("when", True),
+    )
+
+
+def _parse_choices(name: str, raw: Any, path: Path) -> tuple[Choice, ...]:
+    """Read the choices of a question: a mapping of label to value, or a list."""
+    if isinstance(raw, str):
+        raise InvalidTemplate(path=path, reason=f"question '{name}': templated choices unsupported")
+    items = raw.items() if isinstance(raw, Mapping) else raw
+    choices = []
+    for item in items:
+        label, value = item if isinstance(item, list | tuple) else (item, item)
+        validator = ""
+        if isinstance(value, Mapping):
+            if "value" not in value:
+                reason = f"question '{name}': choice {label!r} has no 'value'"
+                raise InvalidTemplate(path=path, reason=reason)
+            validator = str(value.get("validator", ""))
+            value = value["value"]
+        choices.append(Choice(label=str(label), value=value, validator=validator))
+    return tuple(choices)
+
+
+def _infer_type(default: Any) -> str:
+    """Infer a question's type from its default, as Copier does when `type` is missing."""
+    name = type(default).__name__
+    return name if name in _CASTS else "yaml"
+
+
+def _to_bool(value: Any) -> bool:
+    """Cast like Copier: numbers by value, then YAML-style words, then Python truthiness."""
+    with suppress(TypeError, ValueError):
+        return bool(float(value))
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if not word or word in _FALSE_WORDS:
+            return False
+        if word in _TRUE_WORDS:
+            return True
+    return bool(value)
+
+
+def _to_str(value: Any) -> str:
+    """Cast like Copier: text and numbers only."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, bytes | bytearray):
+        return value.decode()
+    raise ValueError(f"Could not convert {value!r} to string")
+
+
+def _from_text(parse: Callable[[str], Any]) -> Callable[[Any], Any]:
+    """Parse text with `parse`, and keep values that are already parsed."""
+
+    def cast(value: Any) -> Any:
+        return parse(value) if isinstance(value, str) else value
+
+    return cast
+
+
+_CASTS: Mapping[str, Callable[[Any], Any]] = {
+    "bool": _to_bool,
+    "float": float,
+    "int": int,
+    "json": _from_text(json.loads),
+    "path": str,
+    "str": _to_str,
+    "yaml": _from_text(yaml.safe_load),
+}
+
+
+def _cast(value: Any, type_name: str) -> Any:
+    """Cast an answer to a question type; None stays None only for json and yaml, as in Copier."""
+    if value is None and type_name not in {"json", "yaml"}:
+        raise TypeError(f"{type_name} question cannot take None")
+    return _CASTS[type_name](value)

@@ -1,0 +1,67 @@
+"""Fixtures shared by the generator's tests: renders of the template and a PostgreSQL server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scaffold import options
+from tests.support.postgres import PostgresServer, PostgresUnavailable
+
+Render = Callable[[dict[str, Any]], Path]
+
+
+@pytest.fixture(scope="session")
+def render(copie_session: Any) -> Render:
+    """Render a combination once per test process (HEAD of this repo, dirty files included).
+
+    Matrix, contract and serverless tests of one combination share its render; they run on
+    one xdist worker because each combination is its own `xdist_group`.
+    """
+    renders: dict[str, Path] = {}
+
+    def render_combination(combination: dict[str, Any]) -> Path:
+        key = options.combination_id(combination)
+        if key not in renders:
+            result = copie_session.copy(extra_answers=combination)
+            if result.exit_code != 0:
+                raise AssertionError(f"{key} failed to render: {result.exception!r}")
+            renders[key] = result.project_dir
+        return renders[key]
+
+    return render_combination
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of this test process, on a free port of 127.0.0.1."""
+    try:
+        server = PostgresServer()
+    except PostgresUnavailable as error:
+        pytest.fail(str(error))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Return a fresh, empty database URL of the given kind, dropped after the test."""
+    created: list[str] = []
+
+    def new_database(kind: str) -> str:
+        if kind == "sqlite":
+            return f"sqlite:///{tmp_path / 'app.db'}"
+        server: PostgresServer = request.getfixturevalue("postgres")
+        url = server.create_database()
+        created.append(url)
+        return url
+
+    yield new_database
+    if created:
+        server = request.getfixturevalue("postgres")
+        for url in created:
+            server.drop_database(url)

@@ -1,0 +1,97 @@
+"""The exact files each framework's project holds, by option: nothing missing, nothing left over."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Answers = dict[str, Any]
+
+
+def common_files(answers: Answers) -> set[str]:
+    """Files every generated project has, whatever its framework."""
+    files = {
+        ".copier-answers.yml",
+        ".dockerignore",
+        ".env",
+        ".env.example",
+        ".github/workflows/ci.yml",
+        ".gitignore",
+        ".pre-commit-config.yaml",
+        "Dockerfile",
+        "Procfile",
+        "README.md",
+        "pyproject.toml",
+    }
+    if answers["database"] == "postgresql":
+        files.add("compose.yaml")
+    if answers["serverless"]:
+        files |= {"handler.py", "template.yaml"}
+    return files
+
+
+def fastapi_files(answers: Answers) -> set[str]:
+    """The FastAPI project: app/ with api/ and core/, tests/ mirroring it."""
+    database, auth = answers["database"] != "none", answers["auth"] != "none"
+    files = {
+        "app/__init__.py",
+        "app/main.py",
+        "app/pages.py",
+        "app/schemas.py",
+        "app/api/__init__.py",
+        "app/api/main.py",
+        "app/api/routes/__init__.py",
+        "app/api/routes/health.py",
+        "app/api/routes/hello.py",
+        "app/core/__init__.py",
+        "app/core/config.py",
+        "app/core/middleware.py",
+        "app/static/style.css",
+        "app/templates/index.html",
+        "tests/__init__.py",
+        "tests/conftest.py",
+        "tests/test_main.py",
+        "tests/test_pages.py",
+        "tests/api/__init__.py",
+        "tests/api/routes/__init__.py",
+        "tests/api/routes/test_health.py",
+        "tests/api/routes/test_hello.py",
+        "tests/core/__init__.py",
+        "tests/core/test_config.py",
+    }
+    if database:
+        files |= {
+            "alembic.ini",
+            "migrations/env.py",
+            "migrations/script.py.mako",
+            "migrations/versions/0001_initial.py",
+            "app/crud.py",
+            "app/models.py",
+            "app/api/deps.py",
+            "app/api/routes/items.py",
+            "app/core/db.py",
+            "tests/test_migrations.py",
+            "tests/api/routes/test_items.py",
+        }
+    if auth:
+        files |= {
+            "app/api/routes/auth.py",
+            "app/core/common-passwords.txt",
+            "app/core/security.py",
+            "tests/utils.py",
+            "tests/api/routes/test_auth.py",
+            "tests/core/test_security.py",
+        }
+    if answers["serverless"]:
+        files.add("tests/test_handler.py")
+    return files
+
+
+MANIFESTS: dict[str, Callable[[Answers], set[str]]] = {
+    "fastapi": fastapi_files,
+}
+
+
+def expected_files(answers: Answers) -> set[str]:
+    """Every file a project generated with these answers must hold, and no other."""
+    return common_files(answers) | MANIFESTS[answers["framework"]](answers)

@@ -1,0 +1,84 @@
+"""Every valid combination renders exactly its files, with no template syntax left, lint-clean."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.matrix.manifests import MANIFESTS, expected_files
+from tests.support.combinations import combinations, enabled_frameworks
+
+pytestmark = pytest.mark.slow
+Render = Callable[[dict[str, Any]], Path]
+RUFF = [sys.executable, "-m", "ruff"]
+# Template syntax that must not survive rendering. GitHub Actions' own ${{ }} is allowed.
+LEFTOVER = re.compile(r"\{%|%\}|\{#|#\}|(?<!\$)\{\{")
+# The app's own run-time templates (HTML) legitimately hold {{ }}.
+RUNTIME_TEMPLATES = {".html", ".jinja2", ".mako"}
+
+
+def project_files(project: Path) -> set[str]:
+    return {
+        path.relative_to(project).as_posix()
+        for path in project.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and ".pytest_cache" not in path.parts
+    }
+
+
+def test_every_enabled_framework_has_a_manifest() -> None:
+    assert set(enabled_frameworks()) <= set(MANIFESTS)
+
+
+@pytest.mark.parametrize("combination", combinations())
+def test_renders_exactly_the_expected_files(combination: dict[str, Any], render: Render) -> None:
+    project = render(combination)
+    files = project_files(project) - {"tests/test.db"}
+    expected = expected_files(combination)
+    assert files - expected == set(), "unexpected files"
+    assert expected - files == set(), "missing files"
+
+
+@pytest.mark.parametrize("combination", combinations())
+def test_no_template_syntax_is_left(combination: dict[str, Any], render: Render) -> None:
+    project = render(combination)
+    leftovers = []
+    for name in sorted(project_files(project)):
+        path = project / name
+        if path.suffix in RUNTIME_TEMPLATES:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if LEFTOVER.search(line):
+                leftovers.append(f"{name}:{number}: {line.strip()}")
+    assert not leftovers, "\n".join(leftovers)
+
+
+@pytest.mark.parametrize("combination", combinations())
+def test_answers_file_records_the_answers_and_no_secret(
+    combination: dict[str, Any], render: Render
+) -> None:
+    answers = (render(combination) / ".copier-answers.yml").read_text()
+    for key, value in combination.items():
+        assert f"{key}: {str(value).lower() if isinstance(value, bool) else value}" in answers
+    secret = next(
+        line.split("=", 1)[1]
+        for line in (render(combination) / ".env").read_text().splitlines()
+        if line.startswith("SECRET_KEY=")
+    )
+    assert len(secret) >= 32
+    assert secret not in answers
+
+
+@pytest.mark.parametrize("combination", combinations())
+def test_ruff_is_clean(combination: dict[str, Any], render: Render) -> None:
+    project = render(combination)
+    for command in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
+        result = subprocess.run(
+            [*RUFF, *command], cwd=project, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

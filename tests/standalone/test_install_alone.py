@@ -1,0 +1,59 @@
+"""Each framework's fullest combination installs alone from its own pyproject.toml into a fresh
+venv, and passes its tests there: a dependency missing from the project cannot hide behind the
+union venv the matrix uses."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scaffold import options
+from tests.support.combinations import enabled_frameworks, fullest
+from tests.support.processes import project_env
+
+pytestmark = pytest.mark.slow
+
+
+def run(command: list[str | Path], *, cwd: Path, env: dict[str, str], timeout: int = 900) -> str:
+    result = subprocess.run(
+        [str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True,
+        timeout=timeout, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, f"{command}:\n{result.stdout[-6000:]}\n{result.stderr[-4000:]}"
+    return result.stdout
+
+
+@pytest.mark.parametrize(
+    "combination",
+    [
+        pytest.param(fullest(name), id=options.combination_id(fullest(name)))
+        for name in enabled_frameworks()
+    ],
+)
+def test_fullest_combination_installs_alone_and_passes_its_tests(
+    combination: dict[str, Any],
+    render: Callable[[dict[str, Any]], Path],
+    database_url: Callable[[str], str],
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(render(combination), project, ignore=shutil.ignore_patterns("__pycache__"))
+    venv = tmp_path / "venv"
+    env = project_env()
+    env["PATH"] = env["PATH"].split(":", 1)[1]  # not the test venv: only the fresh one
+    run([sys.executable, "-m", "venv", venv], cwd=tmp_path, env=env)
+    python = venv / "bin" / "python"
+    run([python, "-m", "pip", "install", "-q", "--upgrade", "pip"], cwd=project, env=env)
+    # The README's install command, as a user runs it.
+    run([python, "-m", "pip", "install", "-q", "-e", ".", "--group", "dev"], cwd=project, env=env)
+    if combination["database"] == "postgresql":
+        env["DATABASE_URL"] = database_url("postgresql")
+    env["PATH"] = f"{venv / 'bin'}:{env['PATH']}"
+    output = run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env)
+    assert " passed" in output

@@ -1,0 +1,1 @@
+"""Helpers for the generator's test suite: real servers, rendering, processes."""

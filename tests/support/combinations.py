@@ -1,0 +1,54 @@
+"""The valid combinations of copier.yml, as pytest parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from scaffold import options
+
+Combination = dict[str, Any]
+
+
+def combinations(where: Callable[[Combination], bool] = lambda _: True) -> list[Any]:
+    """Return the valid combinations that match `where`, as pytest params.
+
+    Each is its own xdist group, so that the tests of one combination share one render.
+    """
+    return [
+        pytest.param(
+            combination,
+            id=options.combination_id(combination),
+            marks=pytest.mark.xdist_group(options.combination_id(combination)),
+        )
+        for combination in options.valid_combinations()
+        if where(combination)
+    ]
+
+
+def enabled_frameworks() -> list[str]:
+    """Return the frameworks that have at least one valid combination."""
+    return sorted({combination["framework"] for combination in options.valid_combinations()})
+
+
+def fullest(framework: str) -> Combination:
+    """Return the framework's combination with the most options switched on.
+
+    PostgreSQL over SQLite, session auth over JWT (more moving parts), then docs, async and
+    the Lambda handler wherever the framework offers them.
+    """
+    database_rank = {"none": 0, "sqlite": 1, "postgresql": 2}
+    auth_rank = {"none": 0, "jwt": 1, "session": 2}
+
+    def richness(combination: Combination) -> tuple[int, ...]:
+        return (
+            database_rank[combination["database"]],
+            auth_rank[combination["auth"]],
+            int(combination["api_docs"]),
+            int(combination["serverless"]),
+            int(combination["use_async"]),
+        )
+
+    return max(options.valid_combinations(framework=framework), key=richness)

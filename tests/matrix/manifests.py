@@ -64,7 +64,7 @@ def fastapi_files(answers: Answers) -> set[str]:
             "alembic.ini",
             "migrations/env.py",
             "migrations/script.py.mako",
-            "migrations/versions/0001_initial.py",
+            "migrations/versions/0001_create_items.py",
             "app/crud.py",
             "app/models.py",
             "app/api/deps.py",
@@ -78,10 +78,13 @@ def fastapi_files(answers: Answers) -> set[str]:
             "app/api/routes/auth.py",
             "app/core/common-passwords.txt",
             "app/core/security.py",
+            "migrations/versions/0002_add_users.py",
             "tests/utils.py",
             "tests/api/routes/test_auth.py",
             "tests/core/test_security.py",
         }
+    if answers["auth"] == "session":
+        files.add("migrations/versions/0003_add_user_sessions.py")
     if answers["serverless"]:
         files.add("tests/test_handler.py")
     return files

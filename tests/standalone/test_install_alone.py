@@ -1,9 +1,11 @@
 """Each framework's fullest combination installs alone from its own pyproject.toml into a fresh
 venv, and passes its tests there: a dependency missing from the project cannot hide behind the
-union venv the matrix uses."""
+union venv the matrix uses. It is also tried on the newest Python the machine has (projects
+support 3.11 to 3.13), when that is not the one running the tests."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +31,34 @@ def run(command: list[str | Path], *, cwd: Path, env: dict[str, str], timeout: i
     return result.stdout
 
 
+def newest_python() -> str | None:
+    """The newest CPython 3.12+ that pyenv knows, if pyenv is there."""
+    try:
+        listed = subprocess.run(
+            ["pyenv", "versions", "--bare"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    versions = sorted(
+        (tuple(map(int, v.split("."))), v) for v in listed if re.fullmatch(r"3\.1[2-9]\.\d+", v)
+    )
+    if not versions:
+        return None
+    prefix = subprocess.run(
+        ["pyenv", "prefix", versions[-1][1]], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    return str(Path(prefix) / "bin" / "python3")
+
+
+def interpreters() -> list[Any]:
+    found = [pytest.param(sys.executable, id=f"py{sys.version_info.major}{sys.version_info.minor}")]
+    newest = newest_python()
+    if newest:
+        found.append(pytest.param(newest, id="newest-python"))
+    return found
+
+
+@pytest.mark.parametrize("python", interpreters())
 @pytest.mark.parametrize(
     "combination",
     [
@@ -37,6 +67,7 @@ def run(command: list[str | Path], *, cwd: Path, env: dict[str, str], timeout: i
     ],
 )
 def test_fullest_combination_installs_alone_and_passes_its_tests(
+    python: str,
     combination: dict[str, Any],
     render: Callable[[dict[str, Any]], Path],
     database_url: Callable[[str], str],
@@ -47,13 +78,16 @@ def test_fullest_combination_installs_alone_and_passes_its_tests(
     venv = tmp_path / "venv"
     env = project_env()
     env["PATH"] = env["PATH"].split(":", 1)[1]  # not the test venv: only the fresh one
-    run([sys.executable, "-m", "venv", venv], cwd=tmp_path, env=env)
-    python = venv / "bin" / "python"
-    run([python, "-m", "pip", "install", "-q", "--upgrade", "pip"], cwd=project, env=env)
+    run([python, "-m", "venv", venv], cwd=tmp_path, env=env)
+    venv_python = venv / "bin" / "python"
+    run([venv_python, "-m", "pip", "install", "-q", "--upgrade", "pip"], cwd=project, env=env)
     # The README's install command, as a user runs it.
-    run([python, "-m", "pip", "install", "-q", "-e", ".", "--group", "dev"], cwd=project, env=env)
+    install = [venv_python, "-m", "pip", "install", "-q", "-e", ".", "--group", "dev"]
+    run(install, cwd=project, env=env)
     if combination["database"] == "postgresql":
         env["DATABASE_URL"] = database_url("postgresql")
     env["PATH"] = f"{venv / 'bin'}:{env['PATH']}"
-    output = run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env)
+    output = run(
+        [venv_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env
+    )
     assert " passed" in output

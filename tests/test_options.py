@@ -53,6 +53,7 @@ def test_load_reads_the_questions_in_copier_yml_order(questionnaire: Questionnai
         "api_docs",
         "use_async",
         "serverless",
+        "original_framework",
     ]
     assert questionnaire.settings["_subdirectory"] == "templates/{{ framework }}"
     assert questionnaire.path == REPO_ROOT / "copier.yml"
@@ -260,3 +261,37 @@ metrics:
         {"kind": "worker", "metrics": False},
     ]
     assert questionnaire.combination_id({"kind": "web", "metrics": False}) == "web-nometrics"
+
+
+def test_questions_copier_computes_are_not_prompted(questionnaire: Questionnaire) -> None:
+    # original_framework (`ask: false`) remembers the first framework; nobody answers it.
+    assert not questionnaire.is_prompted("original_framework")
+    assert questionnaire.is_prompted("framework")
+    assert [question.name for question in questionnaire.text_questions()] == [
+        "project_name",
+        "project_slug",
+        "description",
+        "author_name",
+        "author_email",
+    ]
+    assert "original_framework" not in options.answers_for_defaults()
+    assert questionnaire.default("original_framework", {"framework": "fastapi"}) == "fastapi"
+
+
+def test_the_framework_switch_guard_reads_the_remembered_framework(
+    questionnaire: Questionnaire,
+) -> None:
+    assert questionnaire.validate("framework", "fastapi") is None
+    remembered = {"original_framework": "fastapi"}
+    assert questionnaire.validate("framework", "fastapi", remembered) is None
+    message = questionnaire.validate("framework", "fastapi", {"original_framework": "django"})
+    assert message is not None
+    assert message.startswith("This project was generated with django: switching it to fastapi")
+
+
+def test_cast_converts_like_copier(questionnaire: Questionnaire) -> None:
+    assert questionnaire.cast("api_docs", "no") is False
+    assert questionnaire.cast("serverless", "true") is True
+    assert questionnaire.cast("database", "sqlite") == "sqlite"
+    with pytest.raises(InvalidAnswer, match="'api_docs'"):
+        questionnaire.cast("api_docs", None)

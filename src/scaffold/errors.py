@@ -8,13 +8,16 @@ from typing import ClassVar
 
 __all__ = [
     "Cancelled",
+    "InstallError",
     "InvalidAnswer",
     "InvalidTemplate",
     "NotInteractive",
     "RenderError",
     "ScaffoldError",
     "TemplateNotFound",
+    "UnknownNeed",
     "UnknownQuestion",
+    "UpdateError",
     "UserError",
 ]
 
@@ -53,6 +56,16 @@ class UnknownQuestion(UserError, LookupError):
         self.name = name
 
 
+class UnknownNeed(UserError, LookupError):
+    """A need that is not in the vocabulary of the selection rules."""
+
+    def __init__(self, *, need: str, known: Iterable[str], suggestion: str | None = None) -> None:
+        hint = f"did you mean '{suggestion}'? " if suggestion else ""
+        super().__init__(f"Unknown need '{need}': {hint}Known needs: {', '.join(known)}")
+        self.need = need
+        self.suggestion = suggestion
+
+
 class TemplateNotFound(UserError, FileNotFoundError):
     """No template (copier.yml and templates/) where one was expected."""
 
@@ -72,12 +85,12 @@ class InvalidTemplate(UserError, ValueError):
 
 
 class Cancelled(ScaffoldError):
-    """The user stopped scaffold (Ctrl-C); nothing was written."""
+    """The user stopped scaffold (Ctrl-C); nothing was written unless `message` says otherwise."""
 
     exit_code: ClassVar[int] = 130
 
-    def __init__(self) -> None:
-        super().__init__("Cancelled: nothing was written.")
+    def __init__(self, *, message: str = "Cancelled: nothing was written.") -> None:
+        super().__init__(message)
 
 
 class NotInteractive(UserError):
@@ -93,4 +106,20 @@ class RenderError(ScaffoldError):
 
     def __init__(self, *, reason: str) -> None:
         super().__init__(f"Rendering failed: {reason}")
+        self.reason = reason
+
+
+class InstallError(ScaffoldError):
+    """Installing a project's dependencies into its .venv failed."""
+
+    def __init__(self, *, reason: str) -> None:
+        super().__init__(f"Installing the dependencies failed: {reason}")
+        self.reason = reason
+
+
+class UpdateError(UserError):
+    """A project cannot be updated or checked: not a Copier project, dirty, unreachable source."""
+
+    def __init__(self, *, reason: str) -> None:
+        super().__init__(reason)
         self.reason = reason

@@ -102,6 +102,8 @@ class Question:
     choices: tuple[Choice, ...] = ()
     validator: str = ""
     when: str | bool = True
+    ask: str | bool = True
+    """Copier's `ask`: when false, the default is used and remembered without prompting."""
 
     @property
     def is_option(self) -> bool:
@@ -135,6 +137,22 @@ class Questionnaire:
         question = self._resolve(question)
         return _to_bool(self._render(question.when, answers))
 
+    def is_prompted(self, question: Question | str, answers: Answers = _NO_ANSWERS) -> bool:
+        """Tell whether Copier prompts for `question` after `answers` (its `when` and `ask`)."""
+        question = self._resolve(question)
+        return self.is_asked(question, answers) and _to_bool(self._render(question.ask, answers))
+
+    def text_questions(self) -> tuple[Question, ...]:
+        """Return the questions that name and describe a project, in copier.yml order.
+
+        Questions Copier never prompts for (`ask: false`) are left out: Copier computes them.
+        """
+        return tuple(
+            question
+            for question in self.questions
+            if not question.is_option and question.ask is not False
+        )
+
     def default(self, question: Question | str, answers: Answers = _NO_ANSWERS) -> Any:
         """Return the default of `question` after `answers`, rendered and cast to its type."""
         question = self._resolve(question)
@@ -146,6 +164,18 @@ class Questionnaire:
         except (TypeError, ValueError) as error:
             reason = f"the default of '{question.name}' is not a {question.type}: {error}"
             raise self._invalid(reason) from error
+
+    def cast(self, question: Question | str, value: Any) -> Any:
+        """Return `value` cast to the question's type, as Copier casts answers.
+
+        Raises:
+            InvalidAnswer: When the value cannot be cast.
+        """
+        question = self._resolve(question)
+        try:
+            return _cast(value, question.type)
+        except (TypeError, ValueError) as error:
+            raise InvalidAnswer(question=question.name, message=str(error)) from error
 
     def choices(
         self, question: Question | str, answers: Answers = _NO_ANSWERS
@@ -203,14 +233,13 @@ class Questionnaire:
         """Answer the text questions (project_name, project_slug, ...): `overrides`, else defaults.
 
         Defaults are rendered in copier.yml order, so a later one sees the earlier answers (the
-        slug's default derives from project_name).
+        slug's default derives from project_name). Questions Copier computes (`ask: false`) are
+        left to Copier.
         """
         given = dict(overrides or {})
         context = dict(given)
         answers: dict[str, Any] = {}
-        for question in self.questions:
-            if question.is_option:
-                continue
+        for question in self.text_questions():
             if question.name in given:
                 answers[question.name] = given[question.name]
             else:
@@ -428,6 +457,7 @@ def _parse_question(name: str, spec: Any, path: Path) -> Question:
         choices=_parse_choices(name, spec.get("choices") or (), path),
         validator=str(spec.get("validator", "")),
         when=spec.get("when", True),
+        ask=spec.get("ask", True),
     )
 
 

@@ -1,0 +1,210 @@
+"""Rich renderables for what scaffold shows: recommendations, summaries, next steps, updates."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from scaffold.options import ChoiceState, Questionnaire
+from scaffold.plan import FrameworkPick, framework_name
+from scaffold.rules import NEEDS, TEAM_PREFIX, Recommendation
+
+__all__ = [
+    "Step",
+    "framework_pick_note",
+    "needs_help",
+    "next_steps",
+    "read_procfile",
+    "recommendation_report",
+    "recommendation_table",
+    "steps_text",
+    "summary_table",
+    "word",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One next step: what it does and the command that does it."""
+
+    title: str
+    command: str
+
+
+def word(value: Any) -> str:
+    """Write an answer as typed on a command line."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def recommendation_report(
+    recommendation: Recommendation, frameworks: Sequence[ChoiceState]
+) -> dict[str, Any]:
+    """Describe a recommendation as plain data (the JSON of ``scaffold recommend``)."""
+    states = {state.value: state for state in frameworks}
+    available = [value for value, state in states.items() if state.enabled]
+    best = recommendation.best
+    best_available = recommendation.best_among(available)
+    return {
+        "needs": list(recommendation.needs),
+        "recommended": best.framework.value if best else None,
+        "best_available": best_available.framework.value if best_available else None,
+        "ranking": [
+            {
+                "framework": ranked.framework.value,
+                "score": ranked.score,
+                "reasons": list(ranked.reasons),
+                "excluded_by": list(ranked.excluded_by),
+                "available": ranked.framework.value in available,
+                "unavailable_reason": (
+                    states[ranked.framework.value].disabled_reason
+                    if ranked.framework.value in states
+                    else "not offered by copier.yml"
+                ),
+            }
+            for ranked in recommendation.ranking
+        ],
+        "suggested_options": [
+            {"option": s.option, "value": s.value, "reasons": list(s.reasons)}
+            for s in recommendation.suggestions
+        ],
+    }
+
+
+def recommendation_table(report: Mapping[str, Any]) -> RenderableType:
+    """Lay a recommendation report out as a ranked table with the reasons, then the options."""
+    needs = ", ".join(report["needs"]) or "none"
+    table = Table(title=Text.assemble(("Needs: ", "bold"), needs), title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("Framework", style="bold")
+    table.add_column("Score", justify="right")
+    table.add_column("Why")
+    for place, entry in enumerate(report["ranking"], start=1):
+        why = Text()
+        for reason in entry["reasons"]:
+            why.append(f"+ {reason}\n")
+        for reason in entry["excluded_by"]:
+            why.append(f"ruled out: {reason}\n", style="red")
+        if not entry["available"]:
+            why.append(f"{entry['unavailable_reason']}\n", style="yellow")
+        if not why.plain:
+            why.append("no need points here", style="dim")
+        name = Text(framework_name(entry["framework"]))
+        if entry["framework"] == report["recommended"]:
+            name.append(" (best fit)", style="green")
+        why.rstrip()
+        table.add_row(str(place), name, str(entry["score"]), why)
+    parts: list[RenderableType] = [table]
+    if report["suggested_options"]:
+        lines = Text("Suggested options:", style="bold")
+        for suggestion in report["suggested_options"]:
+            lines.append(f"\n  {suggestion['option']}={word(suggestion['value'])}", style="cyan")
+            lines.append(f"  ({'; '.join(suggestion['reasons'])})")
+        parts.append(lines)
+    return Group(*parts)
+
+
+def framework_pick_note(pick: FrameworkPick) -> Text | None:
+    """Say what happens when the best fit is not available, or None when it is."""
+    if pick.best is None or not pick.fallback:
+        return None
+    best = pick.best.framework.display_name
+    return Text.assemble(
+        (f"{best} fits best", "bold"),
+        f" ({'; '.join(pick.best.reasons)}), but {pick.unavailable_reason}. ",
+        ("The next best available is ", ""),
+        (framework_name(pick.framework), "bold"),
+        ".",
+    )
+
+
+def needs_help() -> str:
+    """Return the needs vocabulary, one per line, for ``--help``."""
+    lines = [f"  {need:<17} {meaning}" for need, meaning in NEEDS.items()]
+    return "\n".join([*lines, f"  {TEAM_PREFIX + '<framework>':<17} your team already knows it"])
+
+
+def summary_table(
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    *,
+    dest: Path,
+    extras: Mapping[str, str] | None = None,
+) -> Table:
+    """Show the answers with copier.yml's labels, the destination and what happens afterwards."""
+    table = Table(title="Summary", title_justify="left", show_header=False)
+    table.add_column("question", style="bold")
+    table.add_column("answer")
+    for question in questionnaire.questions:
+        if question.name not in answers:
+            continue
+        value = answers[question.name]
+        labels = {state.value: state.label for state in questionnaire.choices(question, answers)}
+        label = labels.get(value)
+        shown = word(value) if label is None or question.type == "bool" else label
+        table.add_row(question.name, shown)
+    table.add_row("destination", str(dest))
+    for name, value in (extras or {}).items():
+        table.add_row(name, value)
+    return table
+
+
+def next_steps(
+    project: Path, *, cwd: Path, installed: bool, procfile: Mapping[str, str]
+) -> list[Step]:
+    """Return the steps to take in a new project: cd, install, migrate, test, run.
+
+    The migrate and run commands are the project's own, from its Procfile.
+    """
+    try:
+        shown = project.relative_to(cwd)
+    except ValueError:
+        shown = project
+    steps = [Step("Go to the project", f"cd {shlex.quote(str(shown))}")]
+    if installed:
+        steps.append(Step("Activate its virtual environment", ". .venv/bin/activate"))
+    else:
+        steps.append(
+            Step(
+                "Install it with its dev tools",
+                "python3 -m venv .venv && . .venv/bin/activate && "
+                "pip install --upgrade 'pip>=25.1' && pip install -e . --group dev",
+            )
+        )
+    if "release" in procfile:
+        steps.append(Step("Migrate the database", procfile["release"]))
+    steps.append(Step("Run the tests", "python -m pytest"))
+    if "web" in procfile:
+        steps.append(Step("Run the app", procfile["web"]))
+    return steps
+
+
+def steps_text(steps: Sequence[Step]) -> Text:
+    """Number the steps, one command each."""
+    text = Text("Next steps:", style="bold")
+    for number, step in enumerate(steps, start=1):
+        text.append(f"\n  {number}. {step.title}\n     ")
+        text.append(step.command, style="cyan")
+    return text
+
+
+def read_procfile(project: Path) -> dict[str, str]:
+    """Read a project's Procfile: process type -> command (empty when there is none)."""
+    try:
+        lines = (project / "Procfile").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    processes = {}
+    for line in lines:
+        name, separator, command = line.partition(":")
+        if separator and name.strip() and not name.lstrip().startswith("#"):
+            processes[name.strip()] = command.strip()
+    return processes

@@ -13,24 +13,13 @@ import pytest
 from tests.support import contract
 from tests.support.combinations import combinations, enabled_frameworks, fullest
 from tests.support.processes import (
-    STRONG_SECRET,
-    project_env,
+    app_env,
     run_release,
     run_web_until_exit,
     web_process,
 )
 
 pytestmark = pytest.mark.slow
-
-
-def app_env(
-    combination: dict[str, Any], database_url: Callable[[str], str], **extra: str
-) -> dict[str, str]:
-    """The environment the app runs in: a strong key and a fresh database, unless overridden."""
-    env = project_env(**{"SECRET_KEY": STRONG_SECRET, **extra})
-    if combination["database"] != "none":
-        env["DATABASE_URL"] = database_url(combination["database"])
-    return env
 
 
 @pytest.mark.parametrize("combination", combinations())

@@ -6,11 +6,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 import httpx
 
@@ -32,6 +34,16 @@ def project_env(**overrides: str) -> dict[str, str]:
     }
     env["PATH"] = os.pathsep.join([VENV_BIN, env.get("PATH", "")])
     env.update(overrides)
+    return env
+
+
+def app_env(
+    combination: Mapping[str, Any], database_url: Callable[[str], str], **extra: str
+) -> dict[str, str]:
+    """The environment an app runs in: a strong key and a fresh database, unless overridden."""
+    env = project_env(**{"SECRET_KEY": STRONG_SECRET, **extra})
+    if combination["database"] != "none":
+        env["DATABASE_URL"] = database_url(combination["database"])
     return env
 
 
@@ -72,10 +84,16 @@ def run_release(project: Path, *, env: Mapping[str, str]) -> None:
 
 @dataclass
 class RunningApp:
-    """A project's web process, listening on `base_url`."""
+    """A project's web process, listening on `base_url`, and what it has printed so far."""
 
     process: subprocess.Popen[str]
     base_url: str
+    database_url: str | None = None
+    output: list[str] = field(default_factory=list)
+
+    def log(self) -> str:
+        """The app's output so far (access log, warnings, tracebacks)."""
+        return "".join(self.output)
 
 
 @contextmanager
@@ -93,28 +111,44 @@ def web_process(
         text=True,
         start_new_session=True,
     )
-    base_url = f"http://127.0.0.1:{port}"
+    app = RunningApp(
+        process=process, base_url=f"http://127.0.0.1:{port}", database_url=env.get("DATABASE_URL")
+    )
+    # The app writes a line per request: read them as they come, or under load the pipe fills
+    # up and the app blocks on its own access log.
+    threading.Thread(target=_read_into, args=(process.stdout, app.output), daemon=True).start()
     try:
-        _wait_until_answering(process, f"{base_url}/health", timeout)
-        yield RunningApp(process=process, base_url=base_url)
+        _wait_until_answering(app, f"{app.base_url}/health", timeout)
+        yield app
     finally:
         _stop(process)
 
 
-def _wait_until_answering(process: subprocess.Popen[str], url: str, timeout: float) -> None:
+def _read_into(stream: IO[str] | None, lines: list[str]) -> None:
+    if stream is None:
+        return
+    try:
+        for line in stream:
+            lines.append(line)
+    except (OSError, ValueError):  # closed when the app is stopped
+        return
+
+
+def _wait_until_answering(app: RunningApp, url: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            raise AssertionError(f"the web process exited with {process.returncode}:\n{output}")
+        if app.process.poll() is not None:
+            time.sleep(0.2)  # let the reader catch the last lines
+            raise AssertionError(
+                f"the web process exited with {app.process.returncode}:\n{app.log()}"
+            )
         try:
             httpx.get(url, timeout=2)
             return
         except httpx.TransportError:
             time.sleep(0.1)
-    _stop(process)
-    output = process.stdout.read() if process.stdout else ""
-    raise AssertionError(f"the web process did not answer {url} within {timeout} s:\n{output}")
+    _stop(app.process)
+    raise AssertionError(f"the web process did not answer {url} within {timeout} s:\n{app.log()}")
 
 
 def _stop(process: subprocess.Popen[str]) -> None:

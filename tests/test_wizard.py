@@ -15,6 +15,7 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
 from scaffold import cli, options, wizard
+from scaffold.cli import new as new_command
 from scaffold.errors import Cancelled, NotInteractive
 from scaffold.options import Questionnaire
 from scaffold.rules import NEEDS
@@ -217,7 +218,7 @@ def test_closed_input_says_how_to_run_without_prompts(keyboard: Any) -> None:
 
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "_is_interactive", lambda: True)
+    monkeypatch.setattr(new_command, "_is_interactive", lambda: True)
     monkeypatch.setenv("COLUMNS", "200")
 
 

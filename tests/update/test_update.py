@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
-from scaffold import cli, options
+from scaffold import cli, options, views
 from scaffold.errors import InvalidAnswer
 from tests.support.combinations import enabled_frameworks, fullest
 from tests.support.processes import VENV_BIN, project_env, run_test_suite
@@ -88,7 +88,7 @@ def assert_suite_passes(project: Path) -> None:
 
 def migrate(project: Path, database: Path) -> None:
     """Run the project's release step (its migrations) against a SQLite file."""
-    release_command = cli.views.read_procfile(project)["release"]
+    release_command = views.read_procfile(project)["release"]
     done = subprocess.run(
         ["sh", "-c", release_command],
         cwd=project,

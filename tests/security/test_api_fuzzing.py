@@ -50,13 +50,19 @@ checks.positive_data_acceptance.enabled = false
 """
 
 
-def bearer_schemes(document: dict[str, Any]) -> list[str]:
-    """The names of the HTTP bearer security schemes an OpenAPI document declares."""
+def security_schemes(document: dict[str, Any], kind: str) -> list[str]:
+    """The names of the security schemes of a kind ("bearer" or "cookie") a document declares."""
     schemes = document.get("components", {}).get("securitySchemes", {})
+    if kind == "bearer":
+        return [
+            name
+            for name, scheme in schemes.items()
+            if scheme.get("type") == "http" and scheme.get("scheme", "").lower() == "bearer"
+        ]
     return [
         name
         for name, scheme in schemes.items()
-        if scheme.get("type") == "http" and scheme.get("scheme", "").lower() == "bearer"
+        if scheme.get("type") == "apiKey" and scheme.get("in") == "cookie"
     ]
 
 
@@ -65,20 +71,28 @@ def run_schemathesis(
 ) -> tuple[subprocess.CompletedProcess[str], ET.Element]:
     """Run the schemathesis CLI in its own process; return its result and its JUnit report.
 
-    A bearer token goes to the security scheme the document declares, so that schemathesis also
-    checks that each protected operation refuses requests without it (`ignored_auth`). Other
-    credentials (a session cookie and its CSRF header) go with every request.
+    The credential (a bearer token, or a session cookie) goes to the security scheme the
+    document declares, so that schemathesis also checks that each protected operation refuses
+    requests without it (`ignored_auth`). Other headers (the CSRF header) go with every request.
     """
     document = httpx.get(f"{base_url}/openapi.json", timeout=30).json()
     config, env, headers = CONFIG, {}, dict(auth)
+    credentials: dict[str, tuple[str, str]] = {}  # kind -> (config key, value)
     if "Authorization" in headers:
         token = headers.pop("Authorization").removeprefix("Bearer ")
-        schemes = bearer_schemes(document)
-        assert schemes, "the API takes bearer tokens but its OpenAPI document declares no scheme"
-        env["SCAFFOLD_BEARER_TOKEN"] = token
+        credentials["bearer"] = ("bearer", token)
+    if "Cookie" in headers:
+        cookie = headers.pop("Cookie")
+        assert "; " not in cookie, f"one cookie expected, got {cookie}"
+        value = cookie.partition("=")[2]
+        credentials["cookie"] = ("api_key", value)
+    for kind, (key, value) in credentials.items():
+        schemes = security_schemes(document, kind)
+        assert schemes, f"the API takes a {kind} credential but its document declares no scheme"
+        env[f"SCAFFOLD_{kind.upper()}"] = value
         for scheme in schemes:
             config += f"\n[auth.openapi.{json.dumps(scheme)}]\n"
-            config += 'bearer = "${SCAFFOLD_BEARER_TOKEN}"\n'
+            config += f'{key} = "${{SCAFFOLD_{kind.upper()}}}"\n'
     (workdir / f"{name}.toml").write_text(config)
     junit = workdir / f"{name}.xml"
     command = [

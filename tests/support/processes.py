@@ -121,7 +121,7 @@ def web_process(
         _wait_until_answering(app, f"{app.base_url}/health", timeout)
         yield app
     finally:
-        _stop(process)
+        stop_process_group(process)
 
 
 def _read_into(stream: IO[str] | None, lines: list[str]) -> None:
@@ -147,11 +147,11 @@ def _wait_until_answering(app: RunningApp, url: str, timeout: float) -> None:
             return
         except httpx.TransportError:
             time.sleep(0.1)
-    _stop(app.process)
+    stop_process_group(app.process)
     raise AssertionError(f"the web process did not answer {url} within {timeout} s:\n{app.log()}")
 
 
-def _stop(process: subprocess.Popen[str]) -> None:
+def stop_process_group(process: subprocess.Popen[Any]) -> None:
     """Stop the whole process group (the shell and the server it started)."""
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)

@@ -1,0 +1,1 @@
+"""Benchmarks of scaffold: `bench/run` runs them and writes docs/benchmarks.md."""

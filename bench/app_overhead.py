@@ -1,0 +1,237 @@
+"""App overhead: requests/s and p99 of the generated app vs the framework's bare minimal app.
+
+Both are started the same way (the generated Procfile's `web:` line, the bare app swapped in for
+the project's), on 127.0.0.1, loaded by wrk in turn with the same threads, connections and
+duration. Rounds rotate the order so that drift of a shared CPU falls on every variant alike.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.common import combination_id, log, median, render, richest, serve, work_dir
+from bench.frameworks import bare
+from tests.support.combinations import enabled_frameworks
+from tests.support.processes import (
+    STRONG_SECRET,
+    procfile,
+    project_env,
+    run_release,
+)
+
+ENDPOINTS = ("/health", "/api/hello")
+DRIVER = Path(__file__).with_name("inprocess_driver.py")
+THREADS, CONNECTIONS = 2, 32
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+@dataclass
+class WrkResult:
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx: int
+    socket_errors: int
+
+
+def wrk(url: str, seconds: int) -> WrkResult:
+    """Load `url` for a bounded time; parse wrk's report."""
+    result = subprocess.run(
+        ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    )
+    out = result.stdout
+
+    def latency(percent: str) -> float:
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+        return float(match.group(1)) * _UNITS[match.group(2)] if match else float("nan")
+
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    count = re.search(r"(\d+) requests in", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return WrkResult(
+        requests_per_s=float(rate.group(1)) if rate else 0.0,
+        p50_ms=latency("50"),
+        p99_ms=latency("99"),
+        requests=int(count.group(1)) if count else 0,
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=sum(int(n) for n in errors.groups()) if errors else 0,
+    )
+
+
+def bare_project(framework: str, generated: Path, directory: Path) -> Path | None:
+    """A directory serving the bare app with the generated project's own `web:` command."""
+    spec = bare(framework)
+    if spec is None:
+        return None
+    web = procfile(generated)["web"]
+    if spec.procfile_target not in web:
+        raise RuntimeError(f"{framework}: {spec.procfile_target!r} not in the Procfile's {web!r}")
+    directory.mkdir(parents=True)
+    (directory / "bare_app.py").write_text(spec.app_source)
+    (directory / "Procfile").write_text(
+        f"web: {web.replace(spec.procfile_target, spec.bare_target)}\n"
+    )
+    return directory
+
+
+def variants(framework: str, root: Path) -> list[dict[str, Any]]:
+    """The apps to compare: bare, then the generated fullest with SQLite and without a database."""
+    chosen = []
+    for label, where in (
+        ("generated, SQLite", lambda c: c["database"] == "sqlite"),
+        ("generated, no database", lambda c: c["database"] == "none"),
+    ):
+        combination = richest(framework, where)
+        if combination is not None:
+            chosen.append((label, combination))
+    found: list[dict[str, Any]] = []
+    for label, combination in chosen:
+        project = render(combination, root / combination_id(combination))
+        env = project_env(SECRET_KEY=STRONG_SECRET)
+        if combination["database"] != "none":
+            env["DATABASE_URL"] = f"sqlite:///{root / (combination_id(combination) + '.db')}"
+            run_release(project, env=env)
+        found.append(
+            {"label": label, "id": combination_id(combination), "dir": project, "env": env}
+        )
+    if found:
+        directory = bare_project(framework, found[0]["dir"], root / "bare")
+        if directory is not None:
+            found.insert(0, {"label": "bare", "id": "bare", "dir": directory, "env": project_env()})
+    return found
+
+
+def measure_framework(framework: str, *, seconds: int, rounds: int) -> dict[str, Any]:
+    root = work_dir(f"overhead-{framework}")
+    apps = variants(framework, root)
+    samples: dict[tuple[str, str], list[WrkResult]] = {}
+    with ExitStack() as stack:
+        urls = {}
+        for app in apps:
+            urls[app["label"]] = stack.enter_context(serve(app["dir"], env=app["env"]))
+        web = procfile(apps[-1]["dir"])["web"]
+        for round_number in range(rounds):
+            for endpoint in ENDPOINTS:
+                shift = round_number % len(apps)
+                for app in apps[shift:] + apps[:shift]:
+                    url = urls[app["label"]] + endpoint
+                    wrk(url, 1)  # warm-up: connections, caches, the first lazy imports
+                    result = wrk(url, seconds)
+                    samples.setdefault((app["label"], endpoint), []).append(result)
+                    log(
+                        f"overhead {framework} {app['label']} {endpoint}: "
+                        f"{result.requests_per_s:.0f} req/s, p99 {result.p99_ms:.1f} ms"
+                    )
+    explained = explain(framework, apps) if any(a["label"] == "bare" for a in apps) else []
+    shutil.rmtree(root, ignore_errors=True)
+    rows = []
+    for app in apps:
+        for endpoint in ENDPOINTS:
+            runs = samples[(app["label"], endpoint)]
+            rows.append(
+                {
+                    "variant": app["label"],
+                    "combination": app["id"],
+                    "endpoint": endpoint,
+                    "requests_per_s": median([r.requests_per_s for r in runs]),
+                    "p50_ms": median([r.p50_ms for r in runs]),
+                    "p99_ms": median([r.p99_ms for r in runs]),
+                    "non_2xx": sum(r.non_2xx for r in runs),
+                    "socket_errors": sum(r.socket_errors for r in runs),
+                    "runs": [asdict(r) for r in runs],
+                }
+            )
+    bare_rates = {
+        row["endpoint"]: row["requests_per_s"] for row in rows if row["variant"] == "bare"
+    }
+    for row in rows:
+        base = bare_rates.get(row["endpoint"])
+        row["ratio"] = row["requests_per_s"] / base if base else None
+    return {"framework": framework, "server": web, "rows": rows, "explain": explained}
+
+
+def explain(framework: str, apps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """In-process microseconds per request, bare vs generated, with the generated app's profile
+    and the time without each of its middlewares: what the server-level gap is made of."""
+    spec = bare(framework)
+    assert spec is not None
+    found = []
+    for endpoint in ENDPOINTS:
+        timings = {}
+        for app in apps:
+            target = spec.bare_target if app["label"] == "bare" else spec.procfile_target
+            extra = ["--profile"] if app["label"] == "bare" else ["--profile", "--ablate"]
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    str(DRIVER),
+                    target,
+                    spec.interface,
+                    endpoint,
+                    "--requests",
+                    "2000",
+                    *extra,
+                ],
+                cwd=app["dir"],
+                env=app["env"],
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+            if result.returncode != 0:
+                log(
+                    f"in-process driver failed for {app['label']} {endpoint}: "
+                    f"{result.stderr[-500:]}"
+                )
+                continue
+            timings[app["label"]] = json.loads(result.stdout.strip().splitlines()[-1])
+        base = timings.get("bare", {}).get("us_per_request")
+        for label, timing in timings.items():
+            found.append(
+                {
+                    "variant": label,
+                    "endpoint": endpoint,
+                    **timing,
+                    "ratio_to_bare": (base / timing["us_per_request"]) if base else None,
+                }
+            )
+    return found
+
+
+def run(*, quick: bool) -> dict[str, Any]:
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed: bench/run installs it (apt-get install wrk)")
+    seconds, rounds = (3, 1) if quick else (10, 3)
+    frameworks = [
+        measure_framework(f, seconds=seconds, rounds=rounds) for f in enabled_frameworks()
+    ]
+    return {
+        "load": f"wrk -t{THREADS} -c{CONNECTIONS} -d{seconds}s --latency, 1 s warm-up each, "
+        f"{rounds} round(s) in rotated order, median of rounds",
+        "frameworks": frameworks,
+    }
+
+
+def main() -> None:  # pragma: no cover - manual use
+    import json
+
+    print(json.dumps(run(quick=True), indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

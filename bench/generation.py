@@ -1,0 +1,262 @@
+"""Generation: whole-process `scaffold new --no-input` per framework's fullest combination, against
+a floor measured in the same run: Copier rendering a minimal 10-file template.
+
+The runs of the floor, plain `copier copy` of this template and `scaffold new` are interleaved, so
+that a shared CPU's drift falls on all of them. Wall time and peak RSS (wait4) per process; one
+warm-up round first (byte-code, page cache). When `scaffold new` is not there yet, `copier copy`
+stands in for it and the report says so.
+"""
+
+from __future__ import annotations
+
+import os
+import pstats
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench.common import REPO, VENV_BIN, combination_id, log, median, timed_process, work_dir
+from scaffold import options
+from tests.support.combinations import enabled_frameworks, fullest
+
+FLOOR_FILES = 10
+PROTOTYPE = "same + Jinja bytecode cache (prototype)"
+CACHE_PROTOTYPE = Path(__file__).parent / "prototypes" / "jinja_bytecode_cache"
+
+
+def floor_template(root: Path) -> Path:
+    """A minimal Copier template: one question, ten small templated files."""
+    template = root / "floor-template"
+    template.mkdir(parents=True)
+    (template / "copier.yml").write_text(
+        "project_name:\n  type: str\n  default: Floor\n_templates_suffix: .jinja\n"
+    )
+    for number in range(FLOOR_FILES):
+        (template / f"file{number}.txt.jinja").write_text(
+            f"File {number} of {{{{ project_name }}}}.\n"
+        )
+    return template
+
+
+def scaffold_new_flags() -> str | None:
+    """`scaffold new --help`, or None when the command does not exist (yet)."""
+    result = subprocess.run(
+        [str(VENV_BIN / "scaffold"), "new", "--help"], capture_output=True, text=True, check=False
+    )
+    return result.stdout if result.returncode == 0 and "--no-input" in result.stdout else None
+
+
+def option_flags(combination: dict[str, Any], help_text: str) -> list[str]:
+    """The combination as `scaffold new` flags (--framework X, --api-docs/--no-api-docs, ...),
+    using whichever spelling of each option its --help lists."""
+    flags: list[str] = []
+    for question in options.option_questions():
+        value = combination[question.name]
+        spellings = [
+            question.name.replace("_", "-"),
+            question.name.removeprefix("use_").replace("_", "-"),
+        ]
+        name = next((s for s in spellings if f"--{s}" in help_text), None)
+        if name is None:
+            raise RuntimeError(f"`scaffold new --help` lists no flag for {question.name}")
+        if question.type == "bool":
+            flags.append(f"--{name}" if value else f"--no-{name}")
+        else:
+            flags += [f"--{name}", str(value)]
+    return flags
+
+
+def commands(
+    framework: str, floor: Path, dest: Path, help_text: str | None
+) -> dict[str, list[str]]:
+    combination = fullest(framework)
+    copier_command = [
+        str(VENV_BIN / "copier"),
+        "copy",
+        "--defaults",
+        "--quiet",
+        "--vcs-ref",
+        "HEAD",
+    ]
+    for key, value in combination.items():
+        copier_command += [
+            "-d",
+            f"{key}={str(value).lower() if isinstance(value, bool) else value}",
+        ]
+    found = {
+        "floor": [str(VENV_BIN / "copier"), "copy", "--defaults", "--quiet", str(floor), str(dest)],
+        "copier copy": [*copier_command, str(REPO), str(dest)],
+    }
+    if help_text is not None:
+        found["scaffold new"] = [
+            str(VENV_BIN / "scaffold"),
+            "new",
+            str(dest),
+            "--no-input",
+            *option_flags(combination, help_text),
+        ]
+        if "--no-git" in help_text:
+            found["scaffold new --no-git"] = [*found["scaffold new"], "--no-git"]
+    measured = found.get("scaffold new", found["copier copy"])
+    found[PROTOTYPE] = measured
+    return found
+
+
+def profile(command: list[str], cwd: Path, dest: Path) -> dict[str, Any]:
+    """cProfile the same process; the share of imports, Jinja compiling and rendering, git."""
+    stats_file = cwd / "generation.pstats"
+    module = {"copier": "copier", "scaffold": "scaffold"}[Path(command[0]).name]
+    shutil.rmtree(dest, ignore_errors=True)
+    timed_process(
+        [sys.executable, "-m", "cProfile", "-o", stats_file, "-m", module, *command[1:]], cwd=cwd
+    )
+    stats = pstats.Stats(str(stats_file)).stats  # type: ignore[attr-defined]
+    total = max(v[3] for v in stats.values())
+    rows = [
+        {
+            "file": filename,
+            "function": name,
+            "line": line,
+            "calls": calls,
+            "tottime_s": tottime,
+            "cumtime_s": cumtime,
+        }
+        for (filename, line, name), (_cc, calls, tottime, cumtime, _callers) in stats.items()
+    ]
+
+    def cumulative(file_pattern: str, names: set[str]) -> float:
+        return float(
+            sum(
+                r["cumtime_s"]
+                for r in rows
+                if re.search(file_pattern, r["file"]) and r["function"] in names
+            )
+        )
+
+    shares = {
+        "imports": max(
+            (r["cumtime_s"] for r in rows if r["function"] == "_find_and_load"), default=0
+        ),
+        "Jinja compile (parse + codegen + compile)": cumulative(
+            r"jinja2/environment\.py$", {"compile"}
+        ),
+        "Jinja render": cumulative(r"jinja2/environment\.py$", {"render"}),
+        "subprocesses (git)": cumulative(r"subprocess\.py$", {"_execute_child", "communicate"}),
+    }
+    shares["everything else"] = total - sum(shares.values())
+    # The same Jinja work by what it renders (these overlap the shares above).
+    by_source = {}
+    for label, file_pattern, name in (
+        (
+            "copier.yml questions (defaults, validators, labels)",
+            r"copier/_user_data\.py$",
+            "render_value",
+        ),
+        ("file and folder names", r"copier/_main\.py$", "_render_path"),
+        ("file contents", r"copier/_main\.py$", "_render_file"),
+    ):
+        matching = [r for r in rows if re.search(file_pattern, r["file"]) and r["function"] == name]
+        by_source[label] = {
+            "seconds": sum(r["cumtime_s"] for r in matching),
+            "calls": sum(r["calls"] for r in matching),
+        }
+    compiles = sum(
+        r["calls"]
+        for r in rows
+        if r["function"] == "compile" and r["file"].endswith("jinja2/environment.py")
+    )
+    top = sorted(
+        (
+            r
+            for r in rows
+            if re.search(r"copier/|jinja2/|plumbum/|scaffold/|questionary/", r["file"])
+        ),
+        key=lambda r: -r["cumtime_s"],
+    )[:12]
+    for row in top:
+        row["function"] = (
+            f"{row['file'].split('site-packages/')[-1]}:{row['line']}({row['function']})"
+        )
+        del row["file"], row["line"]
+    return {
+        "total_s": total,
+        "shares": shares,
+        "top": top,
+        "jinja_compiles": compiles,
+        "by_source": by_source,
+    }
+
+
+def measure_framework(framework: str, runs: int, help_text: str | None) -> dict[str, Any]:
+    root = work_dir(f"generation-{framework}")
+    floor = floor_template(root)
+    dest = root / "out"
+    variants = commands(framework, floor, dest, help_text)
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
+    for round_number in range(runs + 1):
+        order = list(variants.items())
+        for name, command in order if round_number % 2 else reversed(order):
+            shutil.rmtree(dest, ignore_errors=True)
+            env = None
+            if name == PROTOTYPE:  # a cache that the warm-up round fills
+                env = {
+                    **os.environ,
+                    "PYTHONPATH": str(CACHE_PROTOTYPE),
+                    "BENCH_JINJA_CACHE": str(root / "jinja-cache"),
+                }
+                (root / "jinja-cache").mkdir(exist_ok=True)
+            timed = timed_process(command, cwd=root, env=env)
+            if timed.returncode != 0:
+                raise RuntimeError(f"{name} failed ({timed.returncode}):\n{timed.output[-3000:]}")
+            if round_number:  # round 0 is the warm-up
+                samples[name].append((timed.wall, timed.max_rss_mib))
+    files = sum(1 for path in dest.rglob("*") if path.is_file())
+    rows = []
+    floor_wall = median([wall for wall, _ in samples["floor"]])
+    for name, got in samples.items():
+        walls = [wall for wall, _ in got]
+        rows.append(
+            {
+                "variant": name,
+                "wall_s": median(walls),
+                "walls": walls,
+                "max_rss_mib": median([rss for _, rss in got]),
+                "ratio": median(walls) / floor_wall,
+            }
+        )
+        log(
+            f"generation {framework} {name}: {rows[-1]['wall_s']:.2f} s ({rows[-1]['ratio']:.2f}x "
+            "floor)"
+        )
+    measured = "scaffold new" if "scaffold new" in variants else "copier copy"
+    profiles = {name: profile(variants[name], root, dest) for name in ("floor", measured)}
+    rows.sort(key=lambda row: list(variants).index(str(row["variant"])))
+    shutil.rmtree(root, ignore_errors=True)
+    return {
+        "framework": framework,
+        "combination": combination_id(fullest(framework)),
+        "files": files,
+        "measured": measured,
+        "commands": {
+            name: " ".join(Path(c[0]).name if i == 0 else c for i, c in enumerate(command))
+            for name, command in variants.items()
+        },
+        "rows": rows,
+        "profiles": profiles,
+    }
+
+
+def run(*, quick: bool) -> dict[str, Any]:
+    runs = 5 if quick else 7
+    help_text = scaffold_new_flags()
+    if help_text is None:
+        log("generation: `scaffold new --no-input` is not there yet; measuring `copier copy`")
+    return {
+        "runs": runs,
+        "scaffold_new": help_text is not None,
+        "floor_files": FLOOR_FILES,
+        "frameworks": [measure_framework(f, runs, help_text) for f in enabled_frameworks()],
+    }

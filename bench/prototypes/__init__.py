@@ -1,0 +1,1 @@
+"""Prototypes of changes, measured by the benchmarks before anyone applies them."""

@@ -26,6 +26,7 @@ __all__ = [
     "install_dependencies",
     "latest_release",
     "parse_commit_version",
+    "read_procfile",
     "restore_clean_tree",
     "show_file",
     "status",
@@ -334,3 +335,17 @@ def _stream(command: list[str], *, cwd: Path, progress: Callable[[str], None], s
     if code != 0:
         errors = [line for line in tail if line.startswith("ERROR")] or tail or ["no output"]
         raise InstallError(reason=f"`{shown}` failed: {errors[-1]}")
+
+
+def read_procfile(project: Path) -> dict[str, str]:
+    """Read a project's Procfile: process type -> command (empty when there is none)."""
+    try:
+        lines = (project / "Procfile").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    processes = {}
+    for line in lines:
+        name, separator, command = line.partition(":")
+        if separator and name.strip() and not name.lstrip().startswith("#"):
+            processes[name.strip()] = command.strip()
+    return processes

@@ -21,7 +21,6 @@ __all__ = [
     "framework_pick_note",
     "needs_help",
     "next_steps",
-    "read_procfile",
     "recommendation_report",
     "recommendation_table",
     "steps_text",
@@ -194,17 +193,3 @@ def steps_text(steps: Sequence[Step]) -> Text:
         text.append(f"\n  {number}. {step.title}\n     ")
         text.append(step.command, style="cyan")
     return text
-
-
-def read_procfile(project: Path) -> dict[str, str]:
-    """Read a project's Procfile: process type -> command (empty when there is none)."""
-    try:
-        lines = (project / "Procfile").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return {}
-    processes = {}
-    for line in lines:
-        name, separator, command = line.partition(":")
-        if separator and name.strip() and not name.lstrip().startswith("#"):
-            processes[name.strip()] = command.strip()
-    return processes

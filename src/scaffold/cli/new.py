@@ -217,7 +217,7 @@ def run(args: argparse.Namespace, out: Console) -> int:
     if install:
         _install(dest, out)
     steps = views.next_steps(
-        dest, cwd=Path.cwd(), installed=install, procfile=views.read_procfile(dest)
+        dest, cwd=Path.cwd(), installed=install, procfile=project.read_procfile(dest)
     )
     out.print(views.steps_text(steps), soft_wrap=True)
     return 0

@@ -7,7 +7,7 @@ import argparse
 from rich.console import Console
 from rich.text import Text
 
-from scaffold import render, views
+from scaffold import project, render, views
 from scaffold.cli.arguments import (
     Commands,
     add_command,
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace, out: Console) -> int:
                 "diff .env .env.example",
             )
         )
-    procfile = views.read_procfile(report.path)
+    procfile = project.read_procfile(report.path)
     if "release" in procfile:
         steps.append(views.Step("Apply new database migrations", procfile["release"]))
     steps.append(views.Step("Run the tests", "python -m pytest"))

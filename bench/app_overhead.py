@@ -17,14 +17,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.common import combination_id, log, median, render, richest, serve, work_dir
+from bench.common import combination_id, log, median, render, richest, work_dir
 from bench.frameworks import bare
+from scaffold.project import read_procfile
 from tests.support.combinations import enabled_frameworks
 from tests.support.processes import (
     STRONG_SECRET,
-    procfile,
     project_env,
     run_release,
+    web_process,
 )
 
 ENDPOINTS = ("/health", "/api/hello")
@@ -77,7 +78,7 @@ def bare_project(framework: str, generated: Path, directory: Path) -> Path | Non
     spec = bare(framework)
     if spec is None:
         return None
-    web = procfile(generated)["web"]
+    web = read_procfile(generated)["web"]
     if spec.procfile_target not in web:
         raise RuntimeError(f"{framework}: {spec.procfile_target!r} not in the Procfile's {web!r}")
     directory.mkdir(parents=True)
@@ -122,8 +123,9 @@ def measure_framework(framework: str, *, seconds: int, rounds: int) -> dict[str,
     with ExitStack() as stack:
         urls = {}
         for app in apps:
-            urls[app["label"]] = stack.enter_context(serve(app["dir"], env=app["env"]))
-        web = procfile(apps[-1]["dir"])["web"]
+            running = stack.enter_context(web_process(app["dir"], env=app["env"]))
+            urls[app["label"]] = running.base_url
+        web = read_procfile(apps[-1]["dir"])["web"]
         for round_number in range(rounds):
             for endpoint in ENDPOINTS:
                 shift = round_number % len(apps)

@@ -11,8 +11,7 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -196,72 +195,11 @@ def machine() -> dict[str, str]:
     }
 
 
-def richest(framework: str, where: Any = None) -> dict[str, Any] | None:
-    """The framework's combination with the most options switched on among those `where` keeps.
+def richest(framework: str, where: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
+    """The tests' `fullest` combination among those `where` keeps, or None when none is kept."""
+    from tests.support.combinations import fullest
 
-    Choices rank by their order in copier.yml (none < sqlite < postgresql, none < jwt < session),
-    bools by value, compared in the order tests/support/combinations.py `fullest` uses: database,
-    auth, then every other option.
-    """
-    from scaffold import options
-
-    questionnaire = options.load()
-    questions = [q for q in questionnaire.option_questions() if q.name != options.FRAMEWORK]
-    order = sorted(questions, key=lambda q: (q.name != "database", q.name != "auth"))
-
-    def rank(combination: dict[str, Any]) -> tuple[int, ...]:
-        ranks = []
-        for question in order:
-            value = combination[question.name]
-            if question.type == "bool":
-                ranks.append(int(bool(value)))
-            else:
-                values = [choice.value for choice in question.choices]
-                ranks.append(values.index(value) if value in values else 0)
-        return tuple(ranks)
-
-    candidates = [
-        combination
-        for combination in options.valid_combinations(framework=framework)
-        if where is None or where(combination)
-    ]
-    return max(candidates, key=rank) if candidates else None
-
-
-@contextmanager
-def serve(project: Path, *, env: Mapping[str, str], timeout: float = 60) -> Iterator[str]:
-    """Start the Procfile's `web:` command on 127.0.0.1 (as tests/support/processes.py does);
-    yield its base URL. Its output goes to a file: a pipe nobody reads would fill up under load
-    (one access-log line per request) and stall the server."""
-    import httpx
-
-    from tests.support.postgres import free_port
-    from tests.support.processes import procfile, stop_process_group
-
-    port = free_port()
-    log_path = project.parent / f"{project.name}.server.log"
-    with log_path.open("w") as output:
-        process = subprocess.Popen(
-            ["sh", "-c", f"exec {procfile(project)['web']}"],
-            cwd=project,
-            env={**env, "HOST": "127.0.0.1", "PORT": str(port)},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the web process exited:\n{log_path.read_text()[-3000:]}")
-            try:
-                httpx.get(f"{base_url}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"no answer on {base_url}/health") from None
-                time.sleep(0.05)
-        yield base_url
-    finally:
-        stop_process_group(process)
+        return fullest(framework, where)
+    except ValueError:  # max() of nothing: e.g. no Lambda handler for this framework
+        return None

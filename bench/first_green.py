@@ -20,9 +20,10 @@ from typing import Any
 import httpx
 
 from bench.common import REPO, VENV_BIN, combination_id, log, render, richest, work_dir
+from scaffold.project import read_procfile
 from tests.support.combinations import enabled_frameworks, fullest
 from tests.support.postgres import PostgresServer, PostgresUnavailable, find_bindir, free_port
-from tests.support.processes import procfile, stop_process_group
+from tests.support.processes import stop_process_group
 
 # bench/run installs uv here (from PyPI) to time the README's `uv sync` alternative.
 UV = REPO / "bench" / ".work" / "tools" / "bin" / "uv"
@@ -101,7 +102,7 @@ def run_steps(project: Path, steps: dict[str, list[str]], env: dict[str, str]) -
 
 def serve_until_healthy(project: Path, env: dict[str, str]) -> float:
     """Seconds from running the Procfile (release, then web) to a 200 on /health."""
-    commands = procfile(project)
+    commands = read_procfile(project)
     port = free_port()
     env = {
         **env,

@@ -28,13 +28,12 @@ from bench.common import (
     log,
     render,
     richest,
-    serve,
     timed_process,
     work_dir,
 )
 from scaffold import options
 from tests.support import contract
-from tests.support.processes import STRONG_SECRET, project_env, run_release
+from tests.support.processes import STRONG_SECRET, project_env, run_release, web_process
 
 SUITES = ["tests/matrix", "tests/contract", "tests/serverless"]
 WORKERS = 2
@@ -273,7 +272,8 @@ def contract_prototype(project: Path, combination: dict[str, Any]) -> dict[str, 
         start = time.perf_counter()
         run_release(project, env=env)
         released = time.perf_counter()
-        with serve(project, env=env) as base_url:
+        with web_process(project, env=env) as app:
+            base_url = app.base_url
             started = time.perf_counter()
             failures = 0
             for check in contract.applicable_checks(answers).values():

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from scaffold import options
+from scaffold.options import Questionnaire
 from tests.support.postgres import PostgresServer, PostgresUnavailable
+from tests.support.questionnaires import every_framework_enabled
 
 Render = Callable[[dict[str, Any]], Path]
 
@@ -65,3 +67,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cal
         server = request.getfixturevalue("postgres")
         for url in created:
             server.drop_database(url)
+
+
+@pytest.fixture
+def all_enabled(tmp_path: Path) -> Questionnaire:
+    """copier.yml with every framework enabled: what must need no change the day they are."""
+    return every_framework_enabled(tmp_path)

@@ -7,26 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from scaffold import options
 from scaffold.errors import InvalidAnswer, TemplateNotFound, UnknownQuestion
 from scaffold.options import ChoiceState, Questionnaire
 from scaffold.paths import template_root
+from tests.support.questionnaires import every_framework_enabled
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORKS = ["django", "flask", "fastapi", "tornado", "pyramid"]
-
-
-def all_frameworks_enabled(tmp_path: Path) -> Questionnaire:
-    """Load a copy of copier.yml whose "not available yet" framework validators are removed."""
-    config = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))
-    for choice in config["framework"]["choices"].values():
-        if "not available yet" in choice.get("validator", ""):
-            del choice["validator"]
-    path = tmp_path / "copier.yml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    return options.load(path)
 
 
 @pytest.fixture
@@ -188,7 +177,7 @@ def test_every_combination_obeys_the_constraints() -> None:
 
 
 def test_counts_match_design_with_every_framework_enabled(tmp_path: Path) -> None:
-    questionnaire = all_frameworks_enabled(tmp_path)
+    questionnaire = every_framework_enabled(tmp_path)
     combinations = questionnaire.valid_combinations()
     per_framework = Counter(combination["framework"] for combination in combinations)
 
@@ -202,7 +191,7 @@ def test_counts_match_design_with_every_framework_enabled(tmp_path: Path) -> Non
 
 
 def test_disabled_reasons_name_the_answers_that_lead_to_them(tmp_path: Path) -> None:
-    questionnaire = all_frameworks_enabled(tmp_path)
+    questionnaire = every_framework_enabled(tmp_path)
 
     use_async = questionnaire.disabled_reasons("use_async")
     auth = questionnaire.disabled_reasons("auth")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from scaffold import options, plan
 from scaffold.errors import InvalidAnswer
@@ -13,16 +12,6 @@ from scaffold.options import Questionnaire
 from scaffold.rules import recommend
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def all_enabled(tmp_path: Path) -> Questionnaire:
-    config = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))
-    for choice in config["framework"]["choices"].values():
-        if "not available yet" in choice.get("validator", ""):
-            del choice["validator"]
-    (tmp_path / "copier.yml").write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
-    return options.load(tmp_path / "copier.yml")
 
 
 @pytest.mark.parametrize(

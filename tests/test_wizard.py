@@ -57,17 +57,6 @@ def run_wizard(
     return result, out.getvalue()
 
 
-@pytest.fixture
-def all_enabled(tmp_path: Path) -> Questionnaire:
-    """copier.yml with every framework enabled: the wizard must need no change that day."""
-    config = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))
-    for choice in config["framework"]["choices"].values():
-        if "not available yet" in choice.get("validator", ""):
-            del choice["validator"]
-    (tmp_path / "copier.yml").write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
-    return options.load(tmp_path / "copier.yml")
-
-
 def test_accepting_the_recommendation(keyboard: Any) -> None:
     keys = (
         CLEAR + "Orders API" + ENTER  # project name

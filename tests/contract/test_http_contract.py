@@ -12,12 +12,7 @@ import pytest
 
 from tests.support import contract
 from tests.support.combinations import combinations, enabled_frameworks, fullest
-from tests.support.processes import (
-    app_env,
-    run_release,
-    run_web_until_exit,
-    web_process,
-)
+from tests.support.processes import app_env, run_web_until_exit, served
 
 pytestmark = pytest.mark.slow
 
@@ -29,11 +24,8 @@ def test_http_contract(
     database_url: Callable[[str], str],
     subtests: Any,
 ) -> None:
-    project = render(combination)
     answers = {**combination, "project_name": "My Service"}
-    env = app_env(combination, database_url)
-    run_release(project, env=env)
-    with web_process(project, env=env) as app:
+    with served(render(combination), combination, database_url) as app:
         for name, run_check in contract.applicable_checks(answers).items():
             with subtests.test(msg=name), httpx.Client(base_url=app.base_url, timeout=30) as client:
                 run_check(client, answers)
@@ -45,10 +37,7 @@ def test_production_mode(
     render: Callable[[dict[str, Any]], Path],
     database_url: Callable[[str], str],
 ) -> None:
-    project = render(combination)
-    env = app_env(combination, database_url, APP_ENV="production")
-    run_release(project, env=env)
-    with web_process(project, env=env) as app:
+    with served(render(combination), combination, database_url, APP_ENV="production") as app:
         response = httpx.get(f"{app.base_url}/health")
     assert response.status_code == 200
     hsts = response.headers["strict-transport-security"]

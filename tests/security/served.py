@@ -1,38 +1,19 @@
-"""A combination's app served for the security checks, and a user's credentials for outside tools.
+"""A user's credentials for outside tools, and the combinations the security checks serve.
 
-Framework-generic: the app is migrated and started from its Procfile, the user registers and logs
-in through the HTTP contract, and the credentials come back as plain HTTP headers that any tool
-(schemathesis, wrk) can send.
+Framework-generic: the user registers and logs in through the HTTP contract, and the credentials
+come back as plain HTTP headers that any tool (schemathesis, wrk) can send.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from tests.support import contract
 from tests.support.combinations import combinations, enabled_frameworks, fullest
-from tests.support.processes import RunningApp, app_env, run_release, web_process
 
 Combination = dict[str, Any]
-
-
-@contextmanager
-def serve(
-    project: Path,
-    combination: Combination,
-    database_url: Callable[[str], str],
-    **extra_env: str,
-) -> Iterator[RunningApp]:
-    """Migrate a fresh database and start the app from its Procfile on 127.0.0.1."""
-    env = app_env(combination, database_url, **extra_env)
-    run_release(project, env=env)
-    with web_process(project, env=env) as app:
-        yield app
 
 
 def auth_headers(base_url: str, combination: Combination) -> dict[str, str]:

@@ -20,9 +20,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.security.served import auth_headers, serve
+from tests.security.served import auth_headers
 from tests.support.combinations import combinations
-from tests.support.processes import VENV_BIN
+from tests.support.processes import VENV_BIN, served
 
 pytestmark = pytest.mark.slow
 
@@ -146,7 +146,7 @@ def test_schemathesis_finds_nothing(
     database_url: Callable[[str], str],
     tmp_path: Path,
 ) -> None:
-    with serve(render(combination), combination, database_url) as app:
+    with served(render(combination), combination, database_url) as app:
         operations = documented_operations(app.base_url)
         logout = f"POST {LOGOUT}" in operations
         auth = auth_headers(app.base_url, combination)

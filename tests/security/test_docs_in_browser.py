@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.security.served import fullest_combinations, serve
+from tests.security.served import fullest_combinations
+from tests.support.processes import served
 
 pytestmark = pytest.mark.slow
 # The class Swagger UI gives the path of each operation it lists.
@@ -101,7 +102,7 @@ def test_docs_render_offline_in_chromium(
     tmp_path: Path,
 ) -> None:
     assert combination["api_docs"], "the fullest combination serves API docs"
-    with serve(render(combination), combination, database_url) as app:
+    with served(render(combination), combination, database_url) as app:
         document = httpx.get(f"{app.base_url}/openapi.json", timeout=30).json()
         dom, requests = load_offline(f"{app.base_url}/docs", tmp_path)
     operations = sum(

@@ -29,10 +29,9 @@ import jwt
 import psycopg
 import pytest
 
-from tests.security.served import serve
 from tests.support import contract
 from tests.support.combinations import combinations
-from tests.support.processes import STRONG_SECRET
+from tests.support.processes import STRONG_SECRET, served
 
 pytestmark = pytest.mark.slow
 ALLOWED_ORIGIN = "https://app.example.com"
@@ -158,7 +157,7 @@ def test_security_guarantees_over_http(
     if combination["auth"] == "jwt":
         checks["jwt_forgeries_are_401"] = partial(check_jwt, answers=combination)
     project = render(combination)
-    with serve(project, combination, database_url, CORS_ORIGINS=f'["{ALLOWED_ORIGIN}"]') as app:
+    with served(project, combination, database_url, CORS_ORIGINS=f'["{ALLOWED_ORIGIN}"]') as app:
         if combination["auth"] != "none":
             assert app.database_url
             checks["stored_hashes_are_argon2id"] = partial(

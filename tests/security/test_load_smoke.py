@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from tests.security.served import auth_headers, fullest_combinations, serve
-from tests.support.processes import RunningApp
+from tests.security.served import auth_headers, fullest_combinations
+from tests.support.processes import RunningApp, served
 
 pytestmark = pytest.mark.slow
 DURATION_SECONDS = 10
@@ -107,7 +107,7 @@ def test_health_and_a_valid_post_hold_64_connections(
     tmp_path: Path,
 ) -> None:
     assert combination["database"] != "none", "the fullest combination has /api/items"
-    with serve(render(combination), combination, database_url) as app:
+    with served(render(combination), combination, database_url) as app:
         health = wrk(f"{app.base_url}/health", request_script("GET"), tmp_path, "health")
         assert_clean(health, app)
         item = {"name": "Load test", "description": "wrk"}

@@ -33,8 +33,10 @@ def enabled_frameworks() -> list[str]:
     return sorted({combination["framework"] for combination in options.valid_combinations()})
 
 
-def fullest(framework: str) -> Combination:
-    """Return the framework's combination with the most options switched on.
+def fullest(
+    framework: str, where: Callable[[Combination], bool] = lambda _: True
+) -> Combination:
+    """Return the framework's combination with the most options switched on (among `where`'s).
 
     PostgreSQL over SQLite, session auth over JWT (more moving parts), then docs, async and
     the Lambda handler wherever the framework offers them.
@@ -51,4 +53,5 @@ def fullest(framework: str) -> Combination:
             int(combination["use_async"]),
         )
 
-    return max(options.valid_combinations(framework=framework), key=richness)
+    candidates = [c for c in options.valid_combinations(framework=framework) if where(c)]
+    return max(candidates, key=richness)

@@ -6,16 +6,17 @@ import os
 import signal
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import httpx
 
+from scaffold.project import read_procfile
 from tests.support.postgres import free_port
 
 # The test venv's scripts (uvicorn, alembic, ...) come first, as an activated venv would have them.
@@ -62,19 +63,9 @@ def run_test_suite(project: Path, *, env: Mapping[str, str]) -> subprocess.Compl
     )  # fmt: skip
 
 
-def procfile(project: Path) -> dict[str, str]:
-    """Read a Procfile: process type -> command."""
-    processes = {}
-    for line in (project / "Procfile").read_text().splitlines():
-        name, sep, command = line.partition(":")
-        if sep and name.strip() and not name.startswith("#"):
-            processes[name.strip()] = command.strip()
-    return processes
-
-
 def run_release(project: Path, *, env: Mapping[str, str]) -> None:
     """Run the Procfile's release: command, if it has one (migrations)."""
-    command = procfile(project).get("release")
+    command = read_procfile(project).get("release")
     if command:
         subprocess.run(
             ["sh", "-c", command], cwd=project, env=dict(env), check=True,
@@ -84,61 +75,57 @@ def run_release(project: Path, *, env: Mapping[str, str]) -> None:
 
 @dataclass
 class RunningApp:
-    """A project's web process, listening on `base_url`, and what it has printed so far."""
+    """A project's web process, listening on `base_url`, and the file its output goes to."""
 
     process: subprocess.Popen[str]
     base_url: str
+    log_path: Path
     database_url: str | None = None
-    output: list[str] = field(default_factory=list)
 
     def log(self) -> str:
         """The app's output so far (access log, warnings, tracebacks)."""
-        return "".join(self.output)
+        return self.log_path.read_text(errors="replace")
 
 
 @contextmanager
 def web_process(
     project: Path, *, env: Mapping[str, str], timeout: float = 60
 ) -> Iterator[RunningApp]:
-    """Start the Procfile's web: command on 127.0.0.1 and a free port; stop it afterwards."""
+    """Start the Procfile's web: command on 127.0.0.1 and a free port; stop it afterwards.
+
+    Its output goes to a file, not a pipe: the app writes a line per request, and a pipe that
+    is not read fast enough fills up under load and blocks the app on its own access log.
+    """
     port = free_port()
-    process = subprocess.Popen(
-        ["sh", "-c", f"exec {procfile(project)['web']}"],
-        cwd=project,
-        env={**env, "HOST": "127.0.0.1", "PORT": str(port)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    app = RunningApp(
-        process=process, base_url=f"http://127.0.0.1:{port}", database_url=env.get("DATABASE_URL")
-    )
-    # The app writes a line per request: read them as they come, or under load the pipe fills
-    # up and the app blocks on its own access log.
-    threading.Thread(target=_read_into, args=(process.stdout, app.output), daemon=True).start()
-    try:
-        _wait_until_answering(app, f"{app.base_url}/health", timeout)
-        yield app
-    finally:
-        stop_process_group(process)
-
-
-def _read_into(stream: IO[str] | None, lines: list[str]) -> None:
-    if stream is None:
-        return
-    try:
-        for line in stream:
-            lines.append(line)
-    except (OSError, ValueError):  # closed when the app is stopped
-        return
+    with tempfile.TemporaryDirectory(prefix="web-") as log_dir:
+        log_path = Path(log_dir) / f"{project.name}.log"
+        with log_path.open("w") as output:
+            process = subprocess.Popen(
+                ["sh", "-c", f"exec {read_procfile(project)['web']}"],
+                cwd=project,
+                env={**env, "HOST": "127.0.0.1", "PORT": str(port)},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=True,
+            )
+        app = RunningApp(
+            process=process,
+            base_url=f"http://127.0.0.1:{port}",
+            log_path=log_path,
+            database_url=env.get("DATABASE_URL"),
+        )
+        try:
+            _wait_until_answering(app, f"{app.base_url}/health", timeout)
+            yield app
+        finally:
+            stop_process_group(process)
 
 
 def _wait_until_answering(app: RunningApp, url: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if app.process.poll() is not None:
-            time.sleep(0.2)  # let the reader catch the last lines
             raise AssertionError(
                 f"the web process exited with {app.process.returncode}:\n{app.log()}"
             )
@@ -151,6 +138,20 @@ def _wait_until_answering(app: RunningApp, url: str, timeout: float) -> None:
     raise AssertionError(f"the web process did not answer {url} within {timeout} s:\n{app.log()}")
 
 
+@contextmanager
+def served(
+    project: Path,
+    combination: Mapping[str, Any],
+    database_url: Callable[[str], str],
+    **extra_env: str,
+) -> Iterator[RunningApp]:
+    """Migrate a fresh database of the combination's kind and start its app (web_process)."""
+    env = app_env(combination, database_url, **extra_env)
+    run_release(project, env=env)
+    with web_process(project, env=env) as app:
+        yield app
+
+
 def stop_process_group(process: subprocess.Popen[Any]) -> None:
     """Stop the whole process group (the shell and the server it started)."""
     if process.poll() is None:
@@ -160,8 +161,6 @@ def stop_process_group(process: subprocess.Popen[Any]) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=15)
-    if process.stdout:
-        process.stdout.close()
 
 
 def run_web_until_exit(
@@ -170,7 +169,7 @@ def run_web_until_exit(
     """Start the web: command and wait for it to exit (for configurations it must refuse)."""
     port = free_port()
     return subprocess.run(
-        ["sh", "-c", f"exec {procfile(project)['web']}"],
+        ["sh", "-c", f"exec {read_procfile(project)['web']}"],
         cwd=project,
         env={**env, "HOST": "127.0.0.1", "PORT": str(port)},
         capture_output=True,

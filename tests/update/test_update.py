@@ -22,10 +22,12 @@ from typing import Any
 import pytest
 import yaml
 
-from scaffold import cli, options, views
+from scaffold import cli, options
 from scaffold.errors import InvalidAnswer
+from scaffold.project import read_procfile
 from tests.support.combinations import enabled_frameworks, fullest
 from tests.support.processes import VENV_BIN, project_env, run_test_suite
+from tests.support.questionnaires import config_with_every_framework
 from tests.support.template_repo import commit, git, is_clean, scaffold_template_repo, write
 
 pytestmark = pytest.mark.slow
@@ -88,7 +90,7 @@ def assert_suite_passes(project: Path) -> None:
 
 def migrate(project: Path, database: Path) -> None:
     """Run the project's release step (its migrations) against a SQLite file."""
-    release_command = views.read_procfile(project)["release"]
+    release_command = read_procfile(project)["release"]
     done = subprocess.run(
         ["sh", "-c", release_command],
         cwd=project,
@@ -213,10 +215,7 @@ def test_switching_the_framework_is_refused(
     # A copy of the template with every framework enabled, so the switch itself is what refuses.
     repo = tmp_path / "all-enabled"
     git(tmp_path, "clone", "--quiet", str(template), str(repo))
-    config = yaml.safe_load(read(repo, "copier.yml"))
-    for choice in config["framework"]["choices"].values():
-        if "not available yet" in choice.get("validator", ""):
-            del choice["validator"]
+    config = config_with_every_framework()
     write(repo, {"copier.yml": yaml.safe_dump(config, sort_keys=False)})
     commit(repo, "every framework", tag="v2")
     framework = enabled_frameworks()[0]

@@ -1,0 +1,29 @@
+"""copier.yml as it will read once every framework is enabled: what must hold that day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scaffold import options
+from scaffold.options import Questionnaire
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def config_with_every_framework() -> dict[str, Any]:
+    """copier.yml's content without the "not available yet" validators of its frameworks."""
+    config = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))
+    for choice in config["framework"]["choices"].values():
+        if "not available yet" in choice.get("validator", ""):
+            del choice["validator"]
+    return config
+
+
+def every_framework_enabled(directory: Path) -> Questionnaire:
+    """Write that copier.yml into `directory` and load it."""
+    path = directory / "copier.yml"
+    path.write_text(yaml.safe_dump(config_with_every_framework(), sort_keys=False), "utf-8")
+    return options.load(path)

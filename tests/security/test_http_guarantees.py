@@ -15,19 +15,17 @@ headers and secrets) is not repeated here.
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import jwt
-import psycopg
 import pytest
+import sqlalchemy
+from sqlalchemy.engine import make_url
 
 from tests.support import contract
 from tests.support.combinations import combinations
@@ -107,25 +105,18 @@ def check_common_password_refused(client: httpx.Client, answers: dict[str, Any])
 
 
 def database_values(url: str) -> Iterator[str]:
-    """Every text value of every table of the app's database."""
-    if url.startswith("sqlite:"):
-        with closing(sqlite3.connect(urlsplit(url).path)) as connection:
-            tables = [row[0] for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-            )]  # fmt: skip
-            for table in tables:
-                quoted = '"' + table.replace('"', '""') + '"'
-                for row in connection.execute(f"SELECT * FROM {quoted}"):  # noqa: S608
-                    yield from (value for value in row if isinstance(value, str))
-        return
-    with psycopg.connect(url) as connection:
-        tables = [row[0] for row in connection.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
-        )]  # fmt: skip
-        for table in tables:
-            quoted = '"' + table.replace('"', '""') + '"'
-            for row in connection.execute(f"SELECT * FROM {quoted}"):  # noqa: S608
+    """Every text value of every table of the app's database (SQLite or PostgreSQL)."""
+    address = make_url(url)
+    if address.get_backend_name() == "postgresql":
+        address = address.set(drivername="postgresql+psycopg")  # the driver the test venv has
+    engine = sqlalchemy.create_engine(address, poolclass=sqlalchemy.pool.NullPool)
+    tables = sqlalchemy.MetaData()
+    tables.reflect(engine)
+    with engine.connect() as connection:
+        for table in tables.sorted_tables:
+            for row in connection.execute(sqlalchemy.select(table)):
                 yield from (value for value in row if isinstance(value, str))
+    engine.dispose()
 
 
 def check_stored_hashes(client: httpx.Client, answers: dict[str, Any], database: str) -> None:

@@ -31,7 +31,9 @@ from bench.common import (
     timed_process,
     work_dir,
 )
-from scaffold import options
+from scaffold.combinations import valid_combinations
+from scaffold.frameworks import FRAMEWORK
+from scaffold.questionnaire import load
 from tests.support import contract
 from tests.support.processes import STRONG_SECRET, project_env, run_release, web_process
 
@@ -151,8 +153,8 @@ def aggregate(run: dict[str, Any]) -> dict[str, Any]:
 def pairwise_subset(framework: str) -> list[dict[str, Any]]:
     """A small set of the framework's valid combinations covering every valid pair of option
     values (greedy): the candidates for the slow phases under a tiered matrix."""
-    combos = options.valid_combinations(framework=framework)
-    names = [q.name for q in options.option_questions() if q.name != options.FRAMEWORK]
+    combos = valid_combinations(framework=framework)
+    names = [q.name for q in load().option_questions() if q.name != FRAMEWORK]
 
     def pairs_of(combination: dict[str, Any]) -> set[tuple[Any, ...]]:
         return {(a, combination[a], b, combination[b]) for a, b in pairs(names, 2)}
@@ -323,7 +325,7 @@ def render_prototype(combination: dict[str, Any], root: Path, runs: int = 5) -> 
     plain = root / "template-copy"
     shutil.copytree(REPO / "templates", plain / "templates")
     shutil.copy2(REPO / "copier.yml", plain / "copier.yml")
-    data = {**options.answers_for_defaults(), **combination}
+    data = {**load().answers_for_defaults(), **combination}
     timings: dict[str, list[float]] = {
         "git repo, vcs_ref HEAD (as the tests)": [],
         "plain copy": [],
@@ -349,7 +351,7 @@ def render_prototype(combination: dict[str, Any], root: Path, runs: int = 5) -> 
 
 def run(*, quick: bool) -> dict[str, Any]:
     sample = 8 if quick else 1
-    total = len(options.valid_combinations())
+    total = len(valid_combinations())
     measured = run_matrix(sample)
     aggregated = aggregate(measured)
     result: dict[str, Any] = {
@@ -378,9 +380,9 @@ def run(*, quick: bool) -> dict[str, Any]:
     result["pairwise"] = {
         framework: {
             "subset": len(pairwise_subset(framework)),
-            "all": len(options.valid_combinations(framework=framework)),
+            "all": len(valid_combinations(framework=framework)),
         }
-        for framework in {c["framework"] for c in options.valid_combinations()}
+        for framework in {c["framework"] for c in valid_combinations()}
     }
     return result
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench.first_green import UV as UV_PATH
-from scaffold import options
+from scaffold.combinations import valid_combinations
 
 MATRIX_TARGET_S = 12 * 60
 WORKERS = 2
@@ -477,9 +477,9 @@ def matrix_recommendations(part: dict[str, Any]) -> list[str]:
     )
     lines.append("")
     prof = part.get("profile")
-    auth_share = sum(
-        1 for c in options.valid_combinations() if c.get("auth", "none") != "none"
-    ) / max(len(options.valid_combinations()), 1)
+    auth_share = sum(1 for c in valid_combinations() if c.get("auth", "none") != "none") / max(
+        len(valid_combinations()), 1
+    )
     if prof:
         c = prof["contract"]
         argon = c["production Argon2"]["checks_s"] - c["cheap Argon2"]["checks_s"]

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from scaffold import options
+from scaffold.combinations import combination_id
 from tests.support.combinations import enabled_frameworks, fullest
 from tests.support.processes import project_env
 
@@ -62,7 +62,7 @@ def interpreters() -> list[Any]:
 @pytest.mark.parametrize(
     "combination",
     [
-        pytest.param(fullest(name), id=options.combination_id(fullest(name)))
+        pytest.param(fullest(name), id=combination_id(fullest(name)))
         for name in enabled_frameworks()
     ],
 )

@@ -7,8 +7,7 @@ from typing import Any
 
 import yaml
 
-from scaffold import options
-from scaffold.options import Questionnaire
+from scaffold.questionnaire import Questionnaire, load
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,4 +25,4 @@ def every_framework_enabled(directory: Path) -> Questionnaire:
     """Write that copier.yml into `directory` and load it."""
     path = directory / "copier.yml"
     path.write_text(yaml.safe_dump(config_with_every_framework(), sort_keys=False), "utf-8")
-    return options.load(path)
+    return load(path)

@@ -82,7 +82,7 @@ def test_counts_match_design_with_every_framework_enabled(all_enabled: Questionn
 def test_combination_ids_are_readable(all_enabled: Questionnaire) -> None:
     ids = [combination_id(c, all_enabled) for c in valid_combinations(all_enabled)]
 
-    assert "fastapi-sqlite-jwt-docs-async-lambda" in ids
+    assert "fastapi-postgresql-jwt-docs-async-lambda" in ids
     assert "tornado-none-none-nodocs-async-nolambda" in ids
     assert "pyramid-postgresql-session-docs-sync-lambda" in ids
 

@@ -235,7 +235,7 @@ def test_closed_input_says_how_to_run_without_prompts(keyboard: Any) -> None:
 
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(new_command, "_is_interactive", lambda: True)
+    monkeypatch.setattr(new_command, "is_interactive", lambda: True)
     monkeypatch.setenv("COLUMNS", "200")
 
 

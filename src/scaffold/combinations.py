@@ -56,7 +56,7 @@ def valid_combinations(
 
 
 def combination_id(combination: Answers, questionnaire: Questionnaire | None = None) -> str:
-    """Return a readable id for a combination, e.g. ``fastapi-sqlite-jwt-docs-async-lambda``."""
+    """Return a readable id for a combination, e.g. ``fastapi-postgresql-jwt-docs-async-lambda``."""
     words = []
     for question in (questionnaire or load()).option_questions():
         value = combination[question.name]

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 __all__ = [
     "Change",
     "available",
-    "clone",
     "commit_all",
     "expand_source",
     "export_tree",
@@ -123,19 +122,6 @@ def commit_all(path: Path, *, message: str, author: tuple[str, str] | None = Non
         if done.returncode != 0:
             reason = _last_line(done.stderr or done.stdout)
             raise GitFailed(reason=f"git {args[0]} failed: {reason}")
-
-
-def clone(source: str, dest: Path) -> None:
-    """Clone a git repository without checking out files (to read files at any ref).
-
-    Raises:
-        UserError: When the repository cannot be cloned.
-    """
-    if not available():
-        raise UserError("git is not installed: a template URL needs it")
-    done = _git(["clone", "--quiet", "--no-checkout", expand_source(source), str(dest)])
-    if done.returncode != 0:
-        raise UserError(f"Cannot clone the template {source}: {_last_line(done.stderr)}")
 
 
 def is_url(source: str) -> bool:

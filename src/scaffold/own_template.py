@@ -9,7 +9,13 @@ from pathlib import Path
 from scaffold import __version__, git
 from scaffold.errors import TemplateNotFound
 
-__all__ = ["DATA_DIR_VARIABLE", "is_own_source", "stored_template", "template_root"]
+__all__ = [
+    "DATA_DIR_VARIABLE",
+    "default_store",
+    "is_own_source",
+    "stored_template",
+    "template_root",
+]
 
 DATA_DIR_VARIABLE = "SCAFFOLD_DATA_DIR"
 """Where the wheel's bundled template becomes a git repository (default: the user data dir)."""

@@ -107,6 +107,8 @@ class Questionnaire:
     settings: Mapping[str, Any] = field(default_factory=dict)
     """The `_`-prefixed keys of copier.yml, as written (`_envops`, `_subdirectory`, ...)."""
     path: Path | None = None
+    config: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """copier.yml as parsed, for Copier to build its environment from without reading it again."""
     _compiled: dict[str, jinja2.Template] = field(default_factory=dict, init=False, repr=False)
 
     def question(self, name: str) -> Question:
@@ -286,6 +288,8 @@ class Questionnaire:
         root = (self.path or Path("copier.yml")).parent
         template = Template(url=str(root))
         template.__dict__["local_abspath"] = root
+        if self.config:
+            template.__dict__["_raw_config"] = dict(self.config)
         worker = Worker(src_path=str(root), dst_path=root)
         worker.__dict__["template"] = template
         try:
@@ -346,7 +350,7 @@ def _load_file(path: Path) -> Questionnaire:
         for name, spec in raw.items()
         if not str(name).startswith("_")
     )
-    return Questionnaire(questions=questions, settings=settings, path=path)
+    return Questionnaire(questions=questions, settings=settings, path=path, config=dict(raw))
 
 
 def _parse_question(name: str, spec: Any, path: Path) -> Question:

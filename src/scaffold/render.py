@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 ANSWERS_FILE = ".copier-answers.yml"
-CONFLICT_MARKER = re.compile(r"^<{7} ", re.MULTILINE)
+_CONFLICT_MARKER = re.compile(r"^<{7} ", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +300,6 @@ def update(
 
 def _has_conflict_marker(path: Path) -> bool:
     try:
-        return bool(CONFLICT_MARKER.search(path.read_text(encoding="utf-8")))
+        return bool(_CONFLICT_MARKER.search(path.read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError):
         return False

@@ -34,7 +34,7 @@ def test_new_help_has_examples_and_a_flag_per_question(capsys: pytest.CaptureFix
 
 @pytest.fixture
 def no_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(new, "_is_interactive", lambda: False)
+    monkeypatch.setattr(new, "is_interactive", lambda: False)
     monkeypatch.setenv("COLUMNS", "200")
 
 

@@ -28,7 +28,7 @@ from scaffold.needs import Recommendation
 from scaffold.questionnaire import ChoiceState, format_answer, load
 from scaffold.sources import open_template
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "is_interactive", "run"]
 
 _NEW_EXAMPLES = """\
 examples:
@@ -148,7 +148,7 @@ def add_parser(commands: Commands, help_line: str) -> None:
     parser.set_defaults(handler=run)
 
 
-def _is_interactive() -> bool:
+def is_interactive() -> bool:
     """Tell whether there is a terminal to ask questions on."""
     return sys.stdin.isatty() and sys.stdout.isatty()
 
@@ -157,7 +157,7 @@ def run(args: argparse.Namespace, out: Console) -> int:
     """Ask or take the answers, render into place, commit, install, and print the next steps."""
     given = given_answers(args)
     needs = given_needs(args.need)
-    if not args.no_input and not _is_interactive():
+    if not args.no_input and not is_interactive():
         raise NotInteractive()
     dest: Path | None = args.dest
     if dest is not None and (problem := render.destination_problem(dest, force=args.force)):

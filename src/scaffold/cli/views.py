@@ -23,6 +23,7 @@ __all__ = [
     "framework_pick_note",
     "needs_help",
     "next_steps",
+    "project_steps",
     "recommendation_report",
     "recommendation_table",
     "steps_text",

@@ -258,7 +258,9 @@ def measure_framework(framework: str, runs: int, help_text: str | None) -> dict[
                 raise RuntimeError(f"{name} failed ({timed.returncode}):\n{timed.output[-3000:]}")
             if round_number:  # round 0 is the warm-up
                 samples[name].append((timed.wall, timed.max_rss_mib))
-            files[name] = sum(1 for path in dest.rglob("*") if path.is_file())
+            files[name] = sum(
+                1 for path in dest.rglob("*") if path.is_file() and ".git" not in path.parts
+            )
     rows = []
     floor_wall = median([wall for wall, _ in samples["floor"]])
     for name, got in samples.items():

@@ -148,12 +148,18 @@ def _copy(
 ) -> dict[str, Any]:
     """Run `copier copy` and return every answer it recorded.
 
-    This is `copier.run_copy` (Copier's Worker, internal to Copier) with two additions: a URL's
-    clone made for its copier.yml is reused instead of cloned again, and Copier's Jinja
-    environment keeps its compiled code across runs (`scaffold.compile_cache`).
+    This is `copier.run_copy` (Copier's Worker, internal to Copier) with two additions: a
+    template already on disk at the ref (a URL's clone made for its copier.yml, a clean
+    checkout) is used as it is instead of cloned again, and Copier's Jinja environment keeps its
+    compiled code across runs (`scaffold.compile_cache`).
     """
     from copier._main import Worker
+    from copier._template import Template
 
+    template = source.checkout
+    if template is None and source.files is not None:
+        template = Template(url=source.location, ref=source.vcs_ref)
+        template.__dict__["local_abspath"] = source.files  # already at the ref: no clone
     with Worker(
         src_path=source.location,
         dst_path=dest,
@@ -163,8 +169,8 @@ def _copy(
         unsafe=trust,
         vcs_ref=source.vcs_ref,
     ) as worker:
-        if source.checkout is not None:
-            worker.__dict__["template"] = source.checkout
+        if template is not None:
+            worker.__dict__["template"] = template
         cache_compiles(worker.jinja_env)
         worker.run_copy()
     return dict(worker.answers.combined)

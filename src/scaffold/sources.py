@@ -36,8 +36,10 @@ class TemplateSource:
     """Whether the source is a git repository, which `copier update` needs."""
     own: bool = False
     """Whether it is scaffold's own template (trusted to run its migrations)."""
+    files: Path | None = None
+    """A git work tree that is a clean checkout of `vcs_ref`: Copier renders it without a clone."""
     checkout: Any = None
-    """Copier's checkout of a git URL, at `vcs_ref`, for the render to reuse (one clone)."""
+    """Copier's clone of a git URL at `vcs_ref`, for the render to reuse (one clone)."""
 
 
 @contextmanager
@@ -65,10 +67,7 @@ def open_template(
                 yield _local_source(root, vcs_ref=vcs_ref, work=work, own=True)
             elif git.available():
                 repo, tag = own_template.stored_template(root, store=store)
-                # The store's work tree is the tag's content: read copier.yml right there.
-                ref = vcs_ref or tag
-                source = _local_source(repo, vcs_ref=ref, work=work, own=True, current=ref == tag)
-                yield source
+                yield _local_source(repo, vcs_ref=vcs_ref or tag, work=work, own=True)
             else:
                 yield _plain_source(root)
             return
@@ -93,21 +92,25 @@ def _plain_source(path: Path) -> TemplateSource:
     return TemplateSource(location=str(path), questionnaire=load(path), updatable=False)
 
 
-def _local_source(
-    path: Path, *, vcs_ref: str | None, work: Path, own: bool, current: bool = False
-) -> TemplateSource:
+def _local_source(path: Path, *, vcs_ref: str | None, work: Path, own: bool) -> TemplateSource:
     """A local git repository, read at `vcs_ref` or else at its newest release.
 
     HEAD means the working tree, uncommitted changes included (as Copier renders it); any other
-    ref is read from git, unless the work tree is known to be at it (`current`).
+    ref is read from git. When the work tree is a clean checkout of the ref, Copier renders from
+    it as it is, instead of cloning the repository first.
     """
     # Without a release tag, the last commit by its hash: Copier renders the same, silently.
     ref = vcs_ref or _latest_ref(str(path)) or git.resolve_ref(path, "HEAD")
-    if ref == "HEAD" or current or _is_clean_checkout_of(path, ref):
+    files = None
+    if ref == "HEAD":
         root = path
+    elif _is_clean_checkout_of(path, ref):
+        root = files = path
     else:
         root = git.export_tree(path, ref, work / "tree")
-    return TemplateSource(location=str(path), questionnaire=load(root), vcs_ref=ref, own=own)
+    return TemplateSource(
+        location=str(path), questionnaire=load(root), vcs_ref=ref, own=own, files=files
+    )
 
 
 def _is_clean_checkout_of(path: Path, ref: str) -> bool:

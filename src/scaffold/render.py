@@ -171,6 +171,10 @@ def _copy(
     ) as worker:
         if template is not None:
             worker.__dict__["template"] = template
+        # For each file it writes, Copier asks git whether the destination's index must learn
+        # the file's executable bit (core.fileMode false): one git process per file. A project
+        # rendered into a new folder has no index, so each of them is a no-op.
+        worker.__dict__["_sync_git_index_executable_bit"] = lambda *_: None
         cache_compiles(worker.jinja_env)
         worker.run_copy()
     return dict(worker.answers.combined)

@@ -1,4 +1,4 @@
-"""Unit tests for scaffold.rules: one row per selection rule of DESIGN.md, then the conflicts."""
+"""Unit tests for scaffold.rules: one row per selection rule, then the conflicts between them."""
 
 from __future__ import annotations
 

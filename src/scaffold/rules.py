@@ -1,4 +1,4 @@
-"""The framework selection rules of DESIGN.md, as data, and a pure scorer over them."""
+"""The framework selection rules, as data, and a pure scorer over them."""
 
 from __future__ import annotations
 

@@ -33,9 +33,7 @@ def enabled_frameworks() -> list[str]:
     return sorted({combination["framework"] for combination in options.valid_combinations()})
 
 
-def fullest(
-    framework: str, where: Callable[[Combination], bool] = lambda _: True
-) -> Combination:
+def fullest(framework: str, where: Callable[[Combination], bool] = lambda _: True) -> Combination:
     """Return the framework's combination with the most options switched on (among `where`'s).
 
     PostgreSQL over SQLite, session auth over JWT (more moving parts), then docs, async and
@@ -55,3 +53,18 @@ def fullest(
 
     candidates = [c for c in options.valid_combinations(framework=framework) if where(c)]
     return max(candidates, key=richness)
+
+
+def fullest_combinations(where: Callable[[Combination], bool] = lambda _: True) -> list[Any]:
+    """Each enabled framework's fullest combination (among `where`'s), as pytest params.
+
+    For the checks made once per framework: each says in its test why that is enough.
+    """
+    chosen = []
+    for framework in enabled_frameworks():
+        try:
+            combination = fullest(framework, where)
+        except ValueError:  # none of the framework's combinations is kept
+            continue
+        chosen += combinations(lambda c, combination=combination: c == combination)
+    return chosen

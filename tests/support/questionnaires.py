@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,3 +28,9 @@ def every_framework_enabled(directory: Path) -> Questionnaire:
     path = directory / "copier.yml"
     path.write_text(yaml.safe_dump(config_with_every_framework(), sort_keys=False), "utf-8")
     return options.load(path)
+
+
+def combinations_once_all_enabled() -> int:
+    """How many valid combinations copier.yml will have once every framework is enabled."""
+    with tempfile.TemporaryDirectory() as directory:
+        return len(every_framework_enabled(Path(directory)).valid_combinations())

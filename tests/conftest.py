@@ -3,6 +3,7 @@ one running deployment per combination."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -92,8 +93,15 @@ def _untracked() -> set[str]:
     return {line[3:] for line in result.stdout.splitlines() if line.startswith("?? ")}
 
 
+def _interrupted(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.stash[_UNTRACKED_AT_START] = _untracked()
+    # A run that is terminated (a CI time limit) tears down as one interrupted with Ctrl-C does:
+    # every server started and every database created is stopped and dropped.
+    signal.signal(signal.SIGTERM, _interrupted)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

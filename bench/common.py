@@ -171,19 +171,12 @@ def machine() -> dict[str, str]:
         for line in release.read_text().splitlines():
             if line.startswith("PRETTY_NAME="):
                 os_name = line.split("=", 1)[1].strip('"')
-    packages = [
-        "copier",
-        "jinja2",
-        "pytest",
-        "pytest-xdist",
-        "fastapi",
-        "starlette",
-        "uvicorn",
-        "pydantic",
-        "sqlalchemy",
-        "mangum",
-        "argon2-cffi",
-    ]
+    from tests.support.combinations import enabled_frameworks
+    from tests.support.frameworks import framework
+
+    packages = ["copier", "jinja2", "pytest", "pytest-xdist", "argon2-cffi"]
+    for name in enabled_frameworks():
+        packages += [p for p in framework(name).packages if p not in packages]
     return {
         "cores": str(os.cpu_count()),
         "cpu": cpu,

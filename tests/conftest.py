@@ -1,7 +1,10 @@
-"""Fixtures shared by the generator's tests: renders of the template and a PostgreSQL server."""
+"""Fixtures shared by the generator's tests: renders of the template, a PostgreSQL server, and
+one running deployment per combination."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,10 +14,13 @@ import yaml
 
 from scaffold.combinations import combination_id
 from scaffold.questionnaire import Questionnaire, load
+from tests.support import timing
+from tests.support.deployments import Deployment, Deployments, sqlite_database
 from tests.support.postgres import PostgresServer, PostgresUnavailable
 from tests.support.questionnaires import config_with_every_framework, every_framework_enabled
 
 Render = Callable[[dict[str, Any]], Path]
+_UNTRACKED_AT_START = pytest.StashKey[set[str]]()
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +35,8 @@ def render(copie_session: Any) -> Render:
     def render_combination(combination: dict[str, Any]) -> Path:
         key = combination_id(combination)
         if key not in renders:
-            result = copie_session.copy(extra_answers=combination)
+            with timing.step("render (Copier)"):
+                result = copie_session.copy(extra_answers=combination)
             if result.exit_code != 0:
                 raise AssertionError(f"{key} failed to render: {result.exception!r}")
             renders[key] = result.project_dir
@@ -48,6 +55,88 @@ def postgres() -> Iterator[PostgresServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def deployments(
+    render: Render, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployments]:
+    """This test process's deployments (one running at a time), all stopped at the end."""
+    databases = tmp_path_factory.mktemp("deployments")
+
+    def fresh_database(kind: str) -> tuple[str, Callable[[], None]]:
+        if kind == "sqlite":
+            return sqlite_database(databases)
+        server: PostgresServer = request.getfixturevalue("postgres")
+        url = server.create_database()
+        return url, lambda: server.drop_database(url)
+
+    running = Deployments(render, fresh_database)
+    yield running
+    running.close()
+
+
+@pytest.fixture
+def deployment(deployments: Deployments, combination: dict[str, Any]) -> Deployment:
+    """The test's combination, rendered, migrated and running (shared by all its tests)."""
+    return deployments.get(combination)
+
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _untracked() -> set[str]:
+    """Files in the checkout that git neither tracks nor ignores."""
+    result = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return {line[3:] for line in result.stdout.splitlines() if line.startswith("?? ")}
+
+
+def _interrupted(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_UNTRACKED_AT_START] = _untracked()
+    # A run that is terminated (a CI time limit) tears down as one interrupted with Ctrl-C does:
+    # every server started and every database created is stopped and dropped.
+    signal.signal(signal.SIGTERM, _interrupted)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The suite leaves nothing behind in the checkout: a run that does fails, naming the files.
+
+    Checked by the controlling process only (xdist workers finish before it).
+    """
+    if hasattr(session.config, "workerinput"):
+        return
+    left = sorted(_untracked() - session.config.stash.get(_UNTRACKED_AT_START, set()))
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"the test run left files in the checkout: {left}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _group(item: pytest.Item) -> str:
+    marker = item.get_closest_marker("xdist_group")
+    if marker is None:
+        return item.nodeid
+    return str(marker.args[0] if marker.args else marker.kwargs.get("name", item.nodeid))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run each combination's tests one after the other, in file order, even without xdist.
+
+    The tests of one combination share one render and one running deployment; with xdist's
+    `--dist loadgroup` they already run together on one worker.
+    """
+    first_seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first_seen.setdefault(_group(item), index)
+    items.sort(key=lambda item: first_seen[_group(item)])
 
 
 @pytest.fixture

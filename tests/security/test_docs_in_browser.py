@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.security.served import fullest_combinations
-from tests.support.processes import served
+from tests.support.combinations import fullest_combinations
+from tests.support.deployments import Deployment
 
 pytestmark = pytest.mark.slow
 # The class Swagger UI gives the path of each operation it lists.
@@ -95,16 +94,11 @@ class ClassCounter(HTMLParser):
 
 
 @pytest.mark.parametrize("combination", fullest_combinations())
-def test_docs_render_offline_in_chromium(
-    combination: dict[str, Any],
-    render: Callable[[dict[str, Any]], Path],
-    database_url: Callable[[str], str],
-    tmp_path: Path,
-) -> None:
-    assert combination["api_docs"], "the fullest combination serves API docs"
-    with served(render(combination), combination, database_url) as app:
-        document = httpx.get(f"{app.base_url}/openapi.json", timeout=30).json()
-        dom, requests = load_offline(f"{app.base_url}/docs", tmp_path)
+def test_docs_render_offline_in_chromium(deployment: Deployment, tmp_path: Path) -> None:
+    assert deployment.combination["api_docs"], "the fullest combination serves API docs"
+    app = deployment.app
+    document = httpx.get(f"{app.base_url}/openapi.json", timeout=30).json()
+    dom, requests = load_offline(f"{app.base_url}/docs", tmp_path)
     operations = sum(
         method in HTTP_METHODS for path_item in document["paths"].values() for method in path_item
     )

@@ -53,3 +53,18 @@ def fullest(framework: str, where: Callable[[Combination], bool] = lambda _: Tru
 
     candidates = [c for c in valid_combinations(framework=framework) if where(c)]
     return max(candidates, key=richness)
+
+
+def fullest_combinations(where: Callable[[Combination], bool] = lambda _: True) -> list[Any]:
+    """Each enabled framework's fullest combination (among `where`'s), as pytest params.
+
+    For the checks made once per framework: each says in its test why that is enough.
+    """
+    chosen = []
+    for framework in enabled_frameworks():
+        try:
+            combination = fullest(framework, where)
+        except ValueError:  # none of the framework's combinations is kept
+            continue
+        chosen += combinations(lambda c, combination=combination: c == combination)
+    return chosen

@@ -1,4 +1,4 @@
-"""The HTTP contract every generated app meets, checked over real HTTP (DESIGN.md).
+"""The HTTP contract every generated app meets, checked over real HTTP (docs/contract.md).
 
 Written once for all frameworks: each check takes a client bound to a running app and the
 answers the project was generated with, and uses nothing but HTTP.

@@ -99,16 +99,23 @@ def test_disabled_reasons_name_the_answers_that_lead_to_them(all_enabled: Questi
     assert auth["none"] == ()
 
 
-def test_disabled_reasons_only_cover_reachable_answers(tmp_path: Path) -> None:
+def test_disabled_reasons_only_cover_reachable_answers(
+    tmp_path: Path, all_enabled: Questionnaire
+) -> None:
     config = config_with_every_framework()
     config["framework"]["choices"]["Tornado: real-time, WebSockets, many long-lived connections"][
         "validator"
     ] = "Tornado is not available yet"
-    (tmp_path / "copier.yml").write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
-    questionnaire = load(tmp_path)
+    (tmp_path / "no_tornado").mkdir()
+    (tmp_path / "no_tornado" / "copier.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    questionnaire = load(tmp_path / "no_tornado")
 
-    # Tornado cannot be picked, so nothing reachable disables serverless.
-    assert disabled_reasons(questionnaire, "serverless") == {True: (), False: ()}
+    # Tornado cannot be picked, so its refusal of serverless is never reached.
+    serverless = disabled_reasons(questionnaire, "serverless")
+    assert not any("Tornado" in reason.reason for reason in serverless[True])
+    reached = disabled_reasons(all_enabled, "serverless")[True]
+    assert any("Tornado" in reason.reason for reason in reached)  # once Tornado can be picked
+    assert serverless[False] == ()
     assert [r.when for r in disabled_reasons(questionnaire, "framework")["tornado"]] == [({},)]
 
 

@@ -129,16 +129,17 @@ def is_url(source: str) -> bool:
     return bool(_URL.match(source)) and not Path(source).exists()
 
 
-def resolve_ref(repo: Path, ref: str) -> str:
-    """Return the commit `ref` names in `repo`.
+def resolve_ref(repo: Path, *refs: str) -> list[str]:
+    """Return the commits `refs` name in `repo`, in one git call.
 
     Raises:
-        UserError: When there is no such ref.
+        UserError: When one of them does not exist.
     """
-    done = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=repo)
-    if done.returncode != 0:
-        raise UserError(f"The template at {repo} has no version {ref}")
-    return done.stdout.strip()
+    done = _git(["rev-parse", *(f"{ref}^{{commit}}" for ref in refs)], cwd=repo)
+    commits = done.stdout.split()
+    if done.returncode != 0 or len(commits) != len(refs):
+        raise UserError(f"The template at {repo} has no version {' or '.join(refs)}")
+    return commits
 
 
 def export_tree(repo: Path, ref: str, dest: Path) -> Path:
@@ -252,7 +253,10 @@ def latest_release(source: str, *, prereleases: bool = False) -> tuple[str, Vers
     # `git ls-remote` reads the tags of a path or URL without a clone, which suits a CI check.
     if not available():
         raise UpdateError(reason="git is not installed")
-    done = _git(["ls-remote", "--tags", "--refs", expand_source(source)])
+    if not is_url(source) and Path(source).is_dir():
+        done = _git(["tag", "--list"], cwd=Path(source))  # a local repository: no upload-pack
+    else:
+        done = _git(["ls-remote", "--tags", "--refs", expand_source(source)])
     if done.returncode != 0:
         raise UpdateError(reason=f"cannot read the template at {source}: {_last_line(done.stderr)}")
     found: list[tuple[Version, str]] = []

@@ -315,7 +315,7 @@ class Questionnaire:
 
 
 def load(path: Path | str | None = None) -> Questionnaire:
-    """Read a copier.yml, by default the template's own; each file is read once.
+    """Read a copier.yml, by default the template's own; a file is read again only once changed.
 
     Args:
         path: A copier.yml, or a directory holding one.
@@ -332,11 +332,13 @@ def load(path: Path | str | None = None) -> Questionnaire:
         location = found[0]
     elif not location.is_file():
         raise TemplateNotFound(searched=[location])
-    return _load_file(location.resolve())
+    config = location.resolve()
+    stat = config.stat()
+    return _load_file(config, stat.st_mtime_ns, stat.st_size)
 
 
 @functools.cache
-def _load_file(path: Path) -> Questionnaire:
+def _load_file(path: Path, mtime_ns: int, size: int) -> Questionnaire:  # noqa: ARG001 - the key
     """Parse one copier.yml."""
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)

@@ -100,7 +100,7 @@ def _local_source(path: Path, *, vcs_ref: str | None, work: Path, own: bool) -> 
     it as it is, instead of cloning the repository first.
     """
     # Without a release tag, the last commit by its hash: Copier renders the same, silently.
-    ref = vcs_ref or _latest_ref(str(path)) or git.resolve_ref(path, "HEAD")
+    ref = vcs_ref or _latest_ref(str(path)) or git.resolve_ref(path, "HEAD")[0]
     files = None
     if ref == "HEAD":
         root = path
@@ -116,7 +116,8 @@ def _local_source(path: Path, *, vcs_ref: str | None, work: Path, own: bool) -> 
 def _is_clean_checkout_of(path: Path, ref: str) -> bool:
     """Tell whether the work tree at `path` holds exactly the files of `ref`."""
     try:
-        return git.resolve_ref(path, ref) == git.resolve_ref(path, "HEAD") and not git.status(path)
+        at, head = git.resolve_ref(path, ref, "HEAD")
+        return at == head and not git.status(path)
     except (UserError, UpdateError):
         return False
 

@@ -22,6 +22,7 @@ __all__ = [
     "Change",
     "available",
     "commit_all",
+    "enclosing_repository",
     "expand_source",
     "export_tree",
     "init_repository",
@@ -87,6 +88,18 @@ def toplevel(path: Path) -> Path | None:
         return None
     done = _git(["rev-parse", "--show-toplevel"], cwd=path)
     return Path(done.stdout.strip()) if done.returncode == 0 else None
+
+
+def enclosing_repository(path: Path) -> Path | None:
+    """Return the work tree `path` is in, found as git finds it (a `.git` here or above), or None.
+
+    No git process: `scaffold new` asks this once before rendering and once per template, and
+    a process costs more than the look-up. (Ceiling directories and GIT_DIR are not honoured.)
+    """
+    for folder in (path, *path.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
 
 
 def init_repository(path: Path) -> None:

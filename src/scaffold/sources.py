@@ -63,7 +63,7 @@ def open_template(
         work = Path(scratch)
         if template is None:
             root = own_template.template_root()
-            if git.toplevel(root) == root:
+            if git.available() and (root / ".git").exists():  # a checkout of scaffold
                 yield _local_source(root, vcs_ref=vcs_ref, work=work, own=True)
             elif git.available():
                 repo, tag = own_template.stored_template(root, store=store)
@@ -80,7 +80,7 @@ def open_template(
             raise UserError(f"Template not found: {path} does not exist")
         if not path.is_dir():
             raise UserError(f"{path} is not a directory: a template is a folder with a copier.yml")
-        if git.toplevel(path) == path:
+        if git.available() and (path / ".git").exists():
             own = path == own_template.template_root()
             yield _local_source(path, vcs_ref=vcs_ref, work=work, own=own)
         else:

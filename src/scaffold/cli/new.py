@@ -199,7 +199,7 @@ def run(args: argparse.Namespace, out: Console) -> int:
         answers = walked.answers
         dest = dest.expanduser().absolute()
         use_git = not args.no_git
-        if use_git and (repository := git.toplevel(_existing_parent(dest))) is not None:
+        if use_git and (repository := git.enclosing_repository(dest.parent)) is not None:
             use_git = False
             notes.append(
                 f"{dest} is inside the git repository {repository}: add and commit the "
@@ -228,11 +228,6 @@ def run(args: argparse.Namespace, out: Console) -> int:
     steps = views.next_steps(dest, cwd=Path.cwd(), installed=install_now)
     out.print(views.steps_text(steps), soft_wrap=True)
     return 0
-
-
-def _existing_parent(path: Path) -> Path:
-    """Return `path`, or its nearest parent that exists."""
-    return next(candidate for candidate in (path, *path.parents) if candidate.exists())
 
 
 class _Shown(answers_module.Asker):

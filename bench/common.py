@@ -104,9 +104,9 @@ def render(combination: Mapping[str, Any], destination: Path) -> Path:
     import copier
     from copier.errors import DirtyLocalWarning
 
-    from scaffold import options
+    from scaffold.questionnaire import load
 
-    data = {**options.answers_for_defaults(), **combination}
+    data = {**load().answers_for_defaults(), **combination}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DirtyLocalWarning)
         copier.run_copy(
@@ -122,9 +122,9 @@ def render(combination: Mapping[str, Any], destination: Path) -> Path:
 
 
 def combination_id(combination: Mapping[str, Any]) -> str:
-    from scaffold import options
+    from scaffold import combinations
 
-    return options.combination_id(combination)
+    return combinations.combination_id(combination)
 
 
 def load_average() -> str:

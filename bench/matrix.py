@@ -28,7 +28,8 @@ from bench.common import (
     timed_process,
     work_dir,
 )
-from scaffold import options
+from scaffold.combinations import valid_combinations
+from scaffold.questionnaire import load
 from tests.support.processes import declared_pytest_plugins, project_env
 
 SUITES = ["tests"]
@@ -287,7 +288,7 @@ def render_prototype(combination: dict[str, Any], root: Path, runs: int = 5) -> 
     plain = root / "template-copy"
     shutil.copytree(REPO / "templates", plain / "templates")
     shutil.copy2(REPO / "copier.yml", plain / "copier.yml")
-    data = {**options.answers_for_defaults(), **combination}
+    data = {**load().answers_for_defaults(), **combination}
     timings: dict[str, list[float]] = {
         "git repo, vcs_ref HEAD (as the tests)": [],
         "plain copy": [],
@@ -313,7 +314,7 @@ def render_prototype(combination: dict[str, Any], root: Path, runs: int = 5) -> 
 
 def run(*, quick: bool) -> dict[str, Any]:
     sample = 8 if quick else 1
-    total = len(options.valid_combinations())
+    total = len(valid_combinations())
     measured = run_matrix(sample)
     aggregated = aggregate(measured)
     result: dict[str, Any] = {

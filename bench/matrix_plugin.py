@@ -120,17 +120,17 @@ def _combination(item: pytest.Item) -> dict[str, Any] | None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if _SAMPLE <= 1:
         return
-    from scaffold import options
+    from scaffold.combinations import combination_id, valid_combinations
 
     keep = {
-        options.combination_id(combination)
-        for framework in {c["framework"] for c in options.valid_combinations()}
-        for combination in options.valid_combinations(framework=framework)[::_SAMPLE]
+        combination_id(combination)
+        for framework in {c["framework"] for c in valid_combinations()}
+        for combination in valid_combinations(framework=framework)[::_SAMPLE]
     }
     selected, deselected = [], []
     for item in items:
         combination = _combination(item)
-        if combination is None or options.combination_id(combination) in keep:
+        if combination is None or combination_id(combination) in keep:
             selected.append(item)
         else:
             deselected.append(item)

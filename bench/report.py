@@ -187,7 +187,8 @@ bench/run --report-only         # rewrite this page from bench/results.json
 `bench/run` installs what it needs (Debian's `wrk` and `postgresql` when missing, the dev venv
 with `--group dev --group templates`), then runs `python -m bench`. Results are kept in
 `bench/results.json`, so `--only` refreshes one part and keeps the others. Frameworks and
-combinations come from copier.yml (`scaffold.options`, `tests/support/combinations.py`); the one
+combinations come from copier.yml (`scaffold.combinations`,
+`tests/support/combinations.py`); the one
 per-framework table, shared with the tests, is `tests/support/frameworks.py` (the bare minimal
 app, its Lambda adapter, the app target in the Procfile...), which a new framework extends with
 one entry.

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from scaffold import options
-from scaffold.options import Questionnaire
+from scaffold.combinations import combination_id
+from scaffold.questionnaire import Questionnaire, load
 from tests.support import timing
 from tests.support.deployments import Deployment, Deployments, sqlite_database
 from tests.support.postgres import PostgresServer, PostgresUnavailable
-from tests.support.questionnaires import every_framework_enabled
+from tests.support.questionnaires import config_with_every_framework, every_framework_enabled
 
 Render = Callable[[dict[str, Any]], Path]
 _UNTRACKED_AT_START = pytest.StashKey[set[str]]()
@@ -32,7 +33,7 @@ def render(copie_session: Any) -> Render:
     renders: dict[str, Path] = {}
 
     def render_combination(combination: dict[str, Any]) -> Path:
-        key = options.combination_id(combination)
+        key = combination_id(combination)
         if key not in renders:
             with timing.step("render (Copier)"):
                 result = copie_session.copy(extra_answers=combination)
@@ -162,3 +163,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cal
 def all_enabled(tmp_path: Path) -> Questionnaire:
     """copier.yml with every framework enabled: what must need no change the day they are."""
     return every_framework_enabled(tmp_path)
+
+
+@pytest.fixture
+def without_tornado(tmp_path: Path) -> Questionnaire:
+    """copier.yml with every framework but Tornado, alone in a folder (a template to refuse from).
+
+    Tornado is the best fit for `realtime`: what happens when the best fit is not offered.
+    """
+    config = config_with_every_framework()
+    for choice in config["framework"]["choices"].values():
+        if choice["value"] == "tornado":
+            choice["validator"] = "Tornado is not available yet"
+    folder = tmp_path / "without_tornado"
+    folder.mkdir()
+    (folder / "copier.yml").write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
+    return load(folder)

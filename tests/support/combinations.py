@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from scaffold import options
+from scaffold.combinations import combination_id, valid_combinations
 
 Combination = dict[str, Any]
 
@@ -20,17 +20,17 @@ def combinations(where: Callable[[Combination], bool] = lambda _: True) -> list[
     return [
         pytest.param(
             combination,
-            id=options.combination_id(combination),
-            marks=pytest.mark.xdist_group(options.combination_id(combination)),
+            id=combination_id(combination),
+            marks=pytest.mark.xdist_group(combination_id(combination)),
         )
-        for combination in options.valid_combinations()
+        for combination in valid_combinations()
         if where(combination)
     ]
 
 
 def enabled_frameworks() -> list[str]:
     """Return the frameworks that have at least one valid combination."""
-    return sorted({combination["framework"] for combination in options.valid_combinations()})
+    return sorted({combination["framework"] for combination in valid_combinations()})
 
 
 def fullest(framework: str, where: Callable[[Combination], bool] = lambda _: True) -> Combination:
@@ -51,7 +51,7 @@ def fullest(framework: str, where: Callable[[Combination], bool] = lambda _: Tru
             int(combination["use_async"]),
         )
 
-    candidates = [c for c in options.valid_combinations(framework=framework) if where(c)]
+    candidates = [c for c in valid_combinations(framework=framework) if where(c)]
     return max(candidates, key=richness)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from scaffold.errors import InstallError
 from scaffold.project import read_commands
 
-__all__ = ["install_dependencies", "venv_python"]
+__all__ = ["LOCK_COMMAND", "install_dependencies", "lock_dependencies", "venv_python"]
 
 _PROGRESS = ("Collecting ", "Installing ", "Building ", "Successfully ")
 
@@ -116,3 +116,47 @@ def _stream(command: list[str], *, cwd: Path, progress: Callable[[str], None], s
     if code != 0:
         errors = [line for line in tail if line.startswith("ERROR")] or tail or ["no output"]
         raise InstallError(reason=f"`{shown}` failed: {errors[-1]}")
+
+
+# The one command that writes the lock, for a note when scaffold could not run it.
+LOCK_COMMAND = "uv lock"
+
+
+def lock_dependencies(project: Path) -> str | None:
+    """Write the project's ``uv.lock`` with uv (a dependency of scaffold) from its pyproject.toml.
+
+    Returns None when the lock is written, else a note saying why not and the command to run
+    later (the package index is unreachable, say): the project is complete without it.
+    A template without a pyproject.toml has nothing to lock.
+    """
+    if not (project / "pyproject.toml").is_file():
+        return None
+    uv: str | None
+    try:
+        from uv import find_uv_bin  # the uv wheel scaffold depends on: its binary
+
+        uv = find_uv_bin()
+    except (ImportError, FileNotFoundError):
+        uv = shutil.which("uv")
+    if uv is None:
+        return f"uv is not installed: uv.lock was not written; run `{LOCK_COMMAND}` in the project"
+    try:
+        done = subprocess.run(
+            [uv, "lock", "--quiet", "--no-progress"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        reason = "uv lock took more than 5 minutes"
+    else:
+        if done.returncode == 0:
+            return None
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        reason = lines[-1].strip() if lines else "no output"
+    return (
+        f"uv.lock was not written ({reason}); when the package index is reachable, "
+        f"run `{LOCK_COMMAND}` in the project and commit uv.lock"
+    )

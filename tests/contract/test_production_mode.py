@@ -23,7 +23,7 @@ from tests.support.processes import app_env, run_web_until_exit, served
 
 pytestmark = pytest.mark.slow
 ONE_YEAR = 31536000
-WEAK_SECRETS = {"placeholder": "change-me", "short": "x" * 31, "missing": None}
+WEAK_SECRETS = {"placeholder": "change-me", "short": "x" * 49, "missing": None}
 
 
 def per_framework_and_database() -> list[Any]:
@@ -69,6 +69,19 @@ def refusal_cases() -> list[Any]:
                     marks=param.marks,
                 )
             )
+        cases.append(
+            pytest.param(
+                combination, "FAST_PASSWORD_HASHING", {"FAST_PASSWORD_HASHING": "true"},
+                id=f"{param.id}-fast-hashing", marks=param.marks,
+            )
+        )  # fmt: skip
+        if combination["database"] != "none":
+            cases.append(
+                pytest.param(
+                    combination, "DATABASE_URL", {"DATABASE_URL": None},
+                    id=f"{param.id}-no-database-url", marks=param.marks,
+                )
+            )  # fmt: skip
     return cases
 
 

@@ -208,6 +208,8 @@ def run(args: argparse.Namespace, out: Console) -> int:
         author = (str(answers.get("author_name", "")), str(answers.get("author_email", "")))
 
         def prepare(staged: Path) -> None:
+            if (note := install.lock_dependencies(staged)) is not None:
+                notes.append(note)
             if use_git:
                 git.init_repository(staged)
                 git.commit_all(staged, message="Generate the project with scaffold", author=author)

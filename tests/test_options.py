@@ -140,7 +140,7 @@ def test_validate_explains_refusals(questionnaire: Questionnaire) -> None:
 def test_only_fastapi_is_enabled_for_now() -> None:
     combinations = options.valid_combinations()
 
-    assert len(combinations) == 56
+    assert len(combinations) == 44
     assert {combination["framework"] for combination in combinations} == {"fastapi"}
     assert options.valid_combinations(framework="fastapi") == combinations
     assert options.valid_combinations(framework="django") == []
@@ -160,6 +160,8 @@ def assert_obeys_the_constraints(combination: dict[str, Any]) -> None:
     if combination["framework"] == "tornado":
         assert combination["use_async"] is True
         assert combination["serverless"] is False
+    if combination["serverless"]:
+        assert combination["database"] != "sqlite"
     if combination["framework"] == "pyramid":
         assert combination["use_async"] is False
     assert all(isinstance(combination[key], bool) for key in ("api_docs", "use_async"))
@@ -173,7 +175,7 @@ def test_every_combination_obeys_the_constraints() -> None:
     for combination in combinations:
         assert list(combination) == keys
         assert_obeys_the_constraints(combination)
-    assert len({tuple(combination.values()) for combination in combinations}) == 56
+    assert len({tuple(combination.values()) for combination in combinations}) == 44
 
 
 def test_counts_match_design_with_every_framework_enabled(tmp_path: Path) -> None:
@@ -181,13 +183,13 @@ def test_counts_match_design_with_every_framework_enabled(tmp_path: Path) -> Non
     combinations = questionnaire.valid_combinations()
     per_framework = Counter(combination["framework"] for combination in combinations)
 
-    assert len(combinations) == 210
-    assert per_framework == {"django": 56, "flask": 56, "fastapi": 56, "pyramid": 28, "tornado": 14}
+    assert len(combinations) == 168
+    assert per_framework == {"django": 44, "flask": 44, "fastapi": 44, "pyramid": 22, "tornado": 14}
     for framework, count in per_framework.items():
         assert len(questionnaire.valid_combinations(framework=framework)) == count
     for combination in combinations:
         assert_obeys_the_constraints(combination)
-    assert len({questionnaire.combination_id(c) for c in combinations}) == 210
+    assert len({questionnaire.combination_id(c) for c in combinations}) == 168
 
 
 def test_disabled_reasons_name_the_answers_that_lead_to_them(tmp_path: Path) -> None:
@@ -205,8 +207,10 @@ def test_disabled_reasons_name_the_answers_that_lead_to_them(tmp_path: Path) -> 
 
 
 def test_disabled_reasons_only_cover_reachable_answers(questionnaire: Questionnaire) -> None:
-    # Tornado cannot be picked yet, so nothing reachable disables serverless.
-    assert questionnaire.disabled_reasons("serverless") == {True: (), False: ()}
+    # Tornado cannot be picked yet: only SQLite disables serverless.
+    serverless = questionnaire.disabled_reasons("serverless")
+    assert [r.when for r in serverless[True]] == [({"database": "sqlite", "framework": "fastapi"},)]
+    assert serverless[False] == ()
     assert [r.when for r in questionnaire.disabled_reasons("framework")["django"]] == [({},)]
 
 
@@ -215,7 +219,7 @@ def test_combination_ids_are_readable_and_unique() -> None:
     ids = [options.combination_id(combination) for combination in combinations]
 
     assert len(set(ids)) == len(ids)
-    assert "fastapi-sqlite-jwt-docs-async-lambda" in ids
+    assert "fastapi-postgresql-jwt-docs-async-lambda" in ids
     assert "fastapi-none-none-nodocs-sync-nolambda" in ids
 
 

@@ -25,6 +25,8 @@ class Bare:
     """How bench/inprocess_driver.py calls the app: `asgi` or `wsgi`."""
     lambda_source: str | None = None
     """`bare_handler.py`: the bare app behind the framework's Lambda adapter (None: no Lambda)."""
+    lambda_requirements: tuple[str, ...] = ()
+    """What bare_handler.py imports: installed at the versions of the generated artifact."""
 
 
 FASTAPI_APP = """\
@@ -57,6 +59,7 @@ BARE: dict[str, Bare] = {
         procfile_target="app.main:app",
         bare_target="bare_app:app",
         lambda_source=FASTAPI_LAMBDA,
+        lambda_requirements=("fastapi", "mangum"),
     ),
     # A new framework adds its entry, e.g. flask: a Flask() with two routes, procfile_target
     # "app:create_app()" (whatever its Procfile serves), lambda_source with apig_wsgi.

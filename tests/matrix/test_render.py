@@ -17,8 +17,9 @@ from tests.support.combinations import combinations, enabled_frameworks
 pytestmark = pytest.mark.slow
 Render = Callable[[dict[str, Any]], Path]
 RUFF = [sys.executable, "-m", "ruff"]
-# Template syntax that must not survive rendering. GitHub Actions' own ${{ }} is allowed.
-LEFTOVER = re.compile(r"\{%|%\}|\{#|#\}|(?<!\$)\{\{")
+# Template syntax that must not survive rendering. GitHub Actions' own ${{ }} is allowed, and so
+# are CloudFormation's dynamic references, {{resolve:...}}.
+LEFTOVER = re.compile(r"\{%|%\}|\{#|#\}|(?<!\$)\{\{(?!resolve:)")
 # The app's own run-time templates (HTML) legitimately hold {{ }}.
 RUNTIME_TEMPLATES = {".html", ".jinja2", ".mako"}
 

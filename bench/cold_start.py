@@ -12,6 +12,7 @@ every sample.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -61,7 +62,8 @@ def import_profile(
     """`python -X importtime`: the top-level imports that cost the most (cumulative)."""
     timed = timed_process(
         [python, "-I", "-S", "-B", "-X", "importtime", "-c",
-         f"import sys; sys.path.insert(0, '.'); import {module}"],
+         "import os, sys; sys.path[:0] = os.environ['BENCH_IMPORT_PATH'].split(os.pathsep); "
+         f"import {module}"],
         cwd=directory, env=env, timeout=120,
     )  # fmt: skip
     rows = []
@@ -87,8 +89,11 @@ def bare_artifact(framework: str, built: SamBuild, directory: Path) -> Path:
     directory.mkdir()
     (directory / "bare_app.py").write_text(spec.app_source)
     (directory / "bare_handler.py").write_text(spec.lambda_source)
-    artifact = built.functions["WebFunction"].artifact
-    versions = installed_distributions(artifact)
+    versions = {
+        name: version
+        for folder in built.functions["WebFunction"].path
+        for name, version in installed_distributions(folder).items()
+    }
     platform = re.search(r"^PLATFORM := (\S+)", (built.project / "Makefile").read_text(), re.M)
     assert platform, "no PLATFORM in the project's Makefile"
     subprocess.run(
@@ -126,7 +131,7 @@ def measure_framework(framework: str, runs: int, postgres: PostgresServer | None
         if postgres is not None and combination["database"] != "none":
             variant_env["DATABASE_URL"] = postgres.create_database("coldstart")
             migrate = built.functions["MigrateFunction"]
-            with LambdaFunction(python, migrate.artifact, migrate.handler, variant_env) as function:
+            with LambdaFunction(python, migrate, variant_env) as function:
                 function.invoke({})  # the README's `sam remote invoke MigrateFunction`
         web = built.functions["WebFunction"]
         variants.append(
@@ -134,6 +139,7 @@ def measure_framework(framework: str, runs: int, postgres: PostgresServer | None
                 "label": label,
                 "id": combination_id(combination),
                 "dir": web.artifact,
+                "path": web.path,
                 "module": web.handler.rpartition(".")[0],
                 "env": variant_env,
                 "python": python,
@@ -145,10 +151,17 @@ def measure_framework(framework: str, runs: int, postgres: PostgresServer | None
         return None
     first = variants[0]
     bare_dir = bare_artifact(framework, first["built"], root / "bare")
+    for variant in variants:
+        variant["env"] = {
+            **variant["env"],
+            "BENCH_IMPORT_PATH": os.pathsep.join(map(str, variant["path"])),
+        }
     variants.insert(
         0,
-        {"label": "bare + adapter", "id": "bare", "dir": bare_dir, "module": "bare_handler",
-         "env": env, "python": first["python"], "build_s": None},
+        {"label": "bare + adapter", "id": "bare", "dir": bare_dir, "path": (bare_dir,),
+         "module": "bare_handler",
+         "env": {**env, "BENCH_IMPORT_PATH": str(bare_dir)}, "python": first["python"],
+         "build_s": None},
     )  # fmt: skip
 
     samples: dict[str, list[dict[str, float]]] = {v["label"]: [] for v in variants}
@@ -181,7 +194,7 @@ def measure_framework(framework: str, runs: int, postgres: PostgresServer | None
     imports = import_profile(
         generated["python"], generated["dir"], generated["module"], generated["env"]
     )
-    bare_imports = import_profile(first["python"], bare_dir, "bare_handler", env)
+    bare_imports = import_profile(first["python"], bare_dir, "bare_handler", variants[0]["env"])
     profiles = {}
     for variant in variants[1:]:
         timed = timed_process(

@@ -1,6 +1,7 @@
 """One Lambda cold start, in a fresh process: import the handler, send it one event.
 
-Run from the project's directory: python cold_start_driver.py MODULE
+Run from the function's folder: python cold_start_driver.py MODULE, with BENCH_IMPORT_PATH the
+folders Lambda puts on the import path (the function's, then its layers'), os.pathsep-separated.
 Prints JSON: seconds to import MODULE (its `handler`), seconds for the first event, the status.
 The event is an API Gateway HTTP API (payload 2.0) GET /health.
 """
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 import time
 
-sys.path.insert(0, ".")
+sys.path[:0] = os.environ.get("BENCH_IMPORT_PATH", ".").split(os.pathsep)
 
 EVENT = {
     "version": "2.0",

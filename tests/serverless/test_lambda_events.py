@@ -66,6 +66,11 @@ def built(
     return build
 
 
+def module_path(handler: str) -> Path:
+    """`handler.handler` → handler (the module's path in the artifact, without suffix)."""
+    return Path(*handler.rpartition(".")[0].split("."))
+
+
 def locked_runtime_dependencies(project: Path, python_version: str) -> dict[str, str]:
     """Name → version of what uv.lock pins for the project at run time (no dev group), on
     Lambda's platform: Linux x86_64 and the runtime's Python."""
@@ -111,45 +116,44 @@ def test_sam_build_ships_the_app_and_its_locked_dependencies_only(
     python = tuple(map(int, build.python_version.split(".")))
     assert (3, 11) <= python <= (3, 13), f"{build.runtime} is not a Python the project supports"
     locked = locked_runtime_dependencies(build.project, build.python_version)
+    tag = f".cpython-{python[0]}{python[1]}"
     for name, function in build.functions.items():
+        # Everything Lambda would import: the function's folder, then its layers'.
+        folders = function.path
+        for folder in folders:
+            entries = {path.name for path in folder.iterdir()}
+            assert not entries & NEVER_SHIPPED, (folder.name, sorted(entries & NEVER_SHIPPED))
+            # Byte-code for the runtime's Python only (none left from the developer's runs).
+            leftovers = [
+                str(path.relative_to(folder))
+                for path in folder.rglob("*")
+                if (path.suffix == ".pyc" and not path.name.endswith(f"{tag}.pyc"))
+                or path.suffix in {".db", ".sqlite", ".sqlite3"}
+            ]
+            assert not leftovers, (folder.name, leftovers[:10])
+            # Compiled extensions for Lambda's Python and OS, whatever machine built them.
+            foreign = [
+                so.name
+                for so in folder.rglob("*.so")
+                if ".cpython-" in so.name and not so.name.endswith(f"{tag}-x86_64-linux-gnu.so")
+            ]
+            assert not foreign, (folder.name, foreign[:5])
+        # Exactly the locked runtime dependencies, at their locked versions, once.
+        installed = [installed_distributions(folder) for folder in folders]
+        assert sum(map(len, installed)) == len(locked), (name, "a distribution twice")
+        assert {k: v for found in installed for k, v in found.items()} == locked, name
+        importable = {path.name for folder in folders for path in folder.iterdir()}
+        assert combination["framework"] in importable, (name, "framework missing")
+        assert importable & ADAPTERS, (name, "no Lambda adapter")
+        # The function's own folder: the project's code, compiled, and nothing else.
         artifact = function.artifact
-        entries = {path.name for path in artifact.iterdir()}
-        assert not entries & NEVER_SHIPPED, (name, sorted(entries & NEVER_SHIPPED))
-        leftovers = [
-            str(path.relative_to(artifact))
-            for path in artifact.rglob("*")
-            if path.name == "__pycache__" or path.suffix in {".db", ".sqlite", ".sqlite3"}
-        ]
-        assert not leftovers, (name, leftovers[:10])
-        # Exactly the locked runtime dependencies, at their locked versions, built for the runtime.
-        assert installed_distributions(artifact) == locked, name
-        assert combination["framework"] in entries, (name, "framework missing")
-        assert entries & ADAPTERS, (name, "no Lambda adapter")
-        # Compiled extensions for Lambda's Python and OS, whatever the machine that built them.
-        tag = f".cpython-{python[0]}{python[1]}-x86_64-linux-gnu.so"
-        foreign = [
-            so.name
-            for so in artifact.rglob("*.so")
-            if ".cpython-" in so.name and not so.name.endswith(tag)
-        ]
-        assert not foreign, (name, foreign[:5])
-        # The rest is the project's own code: the handler module and what it imports.
-        module = function.handler.rpartition(".")[0]
-        assert f"{module}.py" in entries, (name, function.handler)
-        installed = _installed_top_levels(artifact)
-        own = entries - installed - {p.name for p in artifact.glob("*.dist-info")}
-        assert own <= {p.name for p in build.project.iterdir()}, (name, sorted(own))
-
-
-def _installed_top_levels(artifact: Path) -> set[str]:
-    """The top-level files and folders the installed distributions put in the artifact."""
-    tops: set[str] = set()
-    for record in artifact.glob("*.dist-info/RECORD"):
-        for line in record.read_text().splitlines():
-            path = line.split(",", 1)[0]
-            if path:
-                tops.add(path.split("/", 1)[0])
-    return tops
+        handler_module = artifact / module_path(function.handler)
+        assert handler_module.with_suffix(".py").exists(), (name, function.handler)
+        handler_pyc = handler_module.parent / "__pycache__" / f"{handler_module.name}{tag}.pyc"
+        assert handler_pyc.exists(), (name, "no byte-code: every cold start would compile")
+        own = {path.name for path in artifact.iterdir()} - {"__pycache__"}
+        assert own <= {path.name for path in build.project.iterdir()}, (name, sorted(own))
+        assert not list(artifact.glob("*.dist-info")), (name, "dependencies belong in the layer")
 
 
 @pytest.mark.parametrize("combination", SERVERLESS)
@@ -167,13 +171,11 @@ def test_built_functions_answer_api_gateway_events(
     env = project_env(SECRET_KEY=STRONG_SECRET, APP_ENV="production")
     if combination["database"] != "none":
         env["DATABASE_URL"] = database_url(combination["database"])
-        migrate = build.functions["MigrateFunction"]
-        with LambdaFunction(python, migrate.artifact, migrate.handler, env) as function:
+        with LambdaFunction(python, build.functions["MigrateFunction"], env) as function:
             # The README's `sam remote invoke MigrateFunction`: one event, an empty one.
             answer = function.invoke({})
         assert answer["revision"], answer
-    web = build.functions["WebFunction"]
-    with LambdaFunction(python, web.artifact, web.handler, env) as function:
+    with LambdaFunction(python, build.functions["WebFunction"], env) as function:
         for version in ("1.0", "2.0"):
             checks = contract.applicable_checks(combination)
             for name in CHECKS:

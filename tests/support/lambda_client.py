@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import subprocess
 import uuid
 from collections.abc import Mapping
@@ -17,22 +18,27 @@ from urllib.parse import parse_qsl
 
 import httpx
 
+from tests.support.sam import Function
+
 DRIVER = Path(__file__).with_name("lambda_driver.py")
 PayloadVersion = Literal["1.0", "2.0"]
 BASE_URL = "https://lambda.example.com"  # API Gateway speaks HTTPS: Secure cookies are sent back
 
 
 class LambdaFunction:
-    """One cold-started instance of a function: its artifact imported by `python -I -S`."""
+    """One cold-started instance of a function: its artifact imported by `python -I -S -B`
+    (nothing else importable, and no byte-code written: Lambda's code folder is read-only)."""
 
-    def __init__(self, python: Path, artifact: Path, handler: str, env: Mapping[str, str]) -> None:
+    def __init__(self, python: Path, function: Function, env: Mapping[str, str]) -> None:
+        artifact = function.artifact
         # As the Lambda runtime sets them; the app's code sees it runs on Lambda.
         lambda_env = {
             "AWS_LAMBDA_FUNCTION_NAME": "scaffold-test",
             "LAMBDA_TASK_ROOT": str(artifact),
         }
         self.process = subprocess.Popen(
-            [str(python), "-I", "-S", str(DRIVER), str(artifact), handler],
+            [str(python), "-I", "-S", "-B", str(DRIVER),
+             os.pathsep.join(map(str, function.path)), function.handler],
             cwd=artifact,
             env={**env, **lambda_env},
             stdin=subprocess.PIPE,

@@ -1,5 +1,6 @@
-"""Run a built Lambda function as the Lambda runtime would: `python -I -S lambda_driver.py
-ARTIFACT_DIR MODULE.FUNCTION`, with the function's artifact folder as the working directory.
+"""Run a built Lambda function as the Lambda runtime would: `python -I -S -B lambda_driver.py
+IMPORT_PATH MODULE.FUNCTION`, with the function's artifact folder as the working directory;
+IMPORT_PATH is the function's folder, then its layers' python/ folders (os.pathsep-separated).
 
 Standard library only: it runs in a clean interpreter of the runtime's Python version, where
 nothing but the artifact is importable. It imports the handler (timed), prints one JSON line
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 import time
 import traceback
@@ -36,8 +38,8 @@ class Context:
 
 
 def main() -> None:
-    artifact, target = sys.argv[1], sys.argv[2]
-    sys.path.insert(0, artifact)  # Lambda's LAMBDA_TASK_ROOT comes first on the path
+    import_path, target = sys.argv[1].split(os.pathsep), sys.argv[2]
+    sys.path[:0] = import_path  # LAMBDA_TASK_ROOT first, then /opt/python: the layers
     out = sys.stdout
     sys.stdout = sys.stderr  # whatever the app prints must not mix with the answers
     module_name, _, function_name = target.rpartition(".")

@@ -60,10 +60,17 @@ def read_template(path: Path) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Function:
-    """A built function: its artifact folder and its `module.function` handler."""
+    """A built function: its artifact folder, the `python/` folders of its layers (Lambda puts
+    them on the import path after the function's own folder), its `module.function` handler."""
 
     artifact: Path
+    layers: tuple[Path, ...]
     handler: str
+
+    @property
+    def path(self) -> tuple[Path, ...]:
+        """The import path Lambda gives the function, in order."""
+        return (self.artifact, *self.layers)
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,7 @@ class SamBuild:
     runtime: str  # e.g. python3.13
     functions: dict[str, Function]
     seconds: float
+    layers: tuple[Path, ...]
 
     @property
     def python_version(self) -> str:
@@ -94,9 +102,14 @@ def readme_commands(project: Path) -> list[str]:
 
 def sam_build(project: Path, sam: Path) -> SamBuild:
     """Run the README's `sam build` command in the project, with this `sam`; describe what it
-    built."""
+    built. The Makefile compiles the byte-code with the runtime's Python: the one found here,
+    else the one uv finds or fetches."""
     [command] = [c for c in readme_commands(project) if c.startswith("sam build")]
     env = project_env(SAM_CLI_TELEMETRY="0")
+    runtime = read_template(project / "template.yaml")["Globals"]["Function"]["Runtime"]
+    python = runtime_python(runtime.removeprefix("python"))
+    if python is not None:
+        env["LAMBDA_PYTHON"] = str(python)
     started = time.perf_counter()
     result = subprocess.run(
         [str(sam), *shlex.split(command)[1:]],
@@ -107,14 +120,23 @@ def sam_build(project: Path, sam: Path) -> SamBuild:
     built_dir = project / ".aws-sam" / "build"
     built = read_template(built_dir / "template.yaml")
     runtime = built["Globals"]["Function"]["Runtime"]
-    functions = {
-        name: Function(
-            built_dir / resource["Properties"]["CodeUri"], resource["Properties"]["Handler"]
-        )
-        for name, resource in built["Resources"].items()
-        if resource["Type"] == "AWS::Serverless::Function"
+    resources = built["Resources"]
+    layers = {
+        name: built_dir / resource["Properties"]["ContentUri"] / "python"
+        for name, resource in resources.items()
+        if resource["Type"] == "AWS::Serverless::LayerVersion"
     }
-    return SamBuild(project, runtime, functions, seconds)
+    functions = {}
+    for name, resource in resources.items():
+        if resource["Type"] == "AWS::Serverless::Function":
+            properties = resource["Properties"]
+            refs = properties.get("Layers", built["Globals"]["Function"].get("Layers", []))
+            functions[name] = Function(
+                built_dir / properties["CodeUri"],
+                tuple(layers[ref["Ref"]] for ref in refs),
+                properties["Handler"],
+            )
+    return SamBuild(project, runtime, functions, seconds, tuple(layers.values()))
 
 
 def installed_distributions(artifact: Path) -> dict[str, str]:
@@ -127,21 +149,27 @@ def installed_distributions(artifact: Path) -> dict[str, str]:
 
 
 def runtime_python(version: str) -> Path | None:
-    """An interpreter of this Python version (3.13...): on PATH, else one pyenv has."""
+    """An interpreter of this Python version (3.13...): on PATH, else one uv installed (as
+    scripts/test does when the machine has none), else one pyenv has."""
     on_path = shutil.which(
         f"python{version}", path=os.environ.get("PATH", "").replace(VENV_BIN, "")
     )
     if on_path and _runs(Path(on_path)):
         return Path(on_path)
+    managed = subprocess.run(
+        [str(UV), "python", "find", "--managed-python", version],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if managed.returncode == 0 and _runs(Path(managed.stdout.strip())):
+        return Path(managed.stdout.strip())
     pyenv = shutil.which("pyenv")
     if pyenv is None:
         return None
     versions = subprocess.run(
         [pyenv, "versions", "--bare"], capture_output=True, text=True, check=False
     ).stdout.split()
-    for candidate in sorted(
-        (v for v in versions if re.fullmatch(rf"{re.escape(version)}\.\d+", v)), reverse=True
-    ):
+    candidates = [v for v in versions if re.fullmatch(rf"{re.escape(version)}\.\d+", v)]
+    for candidate in sorted(candidates, key=lambda v: int(v.rpartition(".")[2]), reverse=True):
         found = subprocess.run(
             [pyenv, "which", f"python{version}"], capture_output=True, text=True, check=False,
             env={**os.environ, "PYENV_VERSION": candidate},
@@ -152,4 +180,5 @@ def runtime_python(version: str) -> Path | None:
 
 
 def _runs(python: Path) -> bool:
-    return subprocess.run([str(python), "-I", "-S", "-c", "pass"], check=False).returncode == 0
+    ran = subprocess.run([str(python), "-I", "-S", "-c", "pass"], capture_output=True, check=False)
+    return ran.returncode == 0

@@ -81,9 +81,9 @@ def import_profile(
     return sorted(rows, key=lambda row: row["cumulative_ms"], reverse=True)[:top]
 
 
-def bare_artifact(framework: str, built: SamBuild, directory: Path) -> Path:
-    """The bare app and its adapter, installed as the project's Makefile installs its
-    dependencies (same platform, same Python, the artifact's versions)."""
+def bare_artifact(framework: str, built: SamBuild, python: Path, directory: Path) -> Path:
+    """The bare app and its adapter, installed and compiled as the project's Makefile does its
+    dependencies (same platform, same Python, the artifact's versions, byte-code)."""
     spec = bare(framework)
     assert spec is not None and spec.lambda_source is not None
     directory.mkdir()
@@ -102,6 +102,11 @@ def bare_artifact(framework: str, built: SamBuild, directory: Path) -> Path:
          "--only-binary", ":all:",
          *(f"{name}=={versions[name]}" for name in spec.lambda_requirements)],
         cwd=directory, env=project_env(), check=True, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    subprocess.run(
+        [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
+         directory],
+        check=True, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     return directory
 
@@ -150,7 +155,7 @@ def measure_framework(framework: str, runs: int, postgres: PostgresServer | None
     if not variants:
         return None
     first = variants[0]
-    bare_dir = bare_artifact(framework, first["built"], root / "bare")
+    bare_dir = bare_artifact(framework, first["built"], first["python"], root / "bare")
     for variant in variants:
         variant["env"] = {
             **variant["env"],

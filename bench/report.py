@@ -828,9 +828,11 @@ def coldstart_section(part: dict[str, Any]) -> list[str]:
         "nothing but the artifact is importable and no byte-code is written, as on Lambda's "
         "read-only code folder; import the handler module, then one API Gateway HTTP API (v2) "
         "`GET /health` event through it; timed inside the process. `APP_ENV=production`. The "
-        "bare app is installed next to its adapter the way the Makefile installs the project's "
+        "artifacts carry the byte-code the Makefile compiles at build time; the bare app is "
+        "installed next to its adapter and compiled the way the Makefile does the project's "
         "dependencies, at the artifact's versions. The PostgreSQL function runs against a "
-        "database its MigrateFunction migrated first: nothing migrates at cold start."
+        "database its MigrateFunction migrated first: nothing migrates at cold start. The "
+        "machine's load sets the absolute times: compare the ratios."
     )
     if part.get("without_lambda"):
         lines.append(

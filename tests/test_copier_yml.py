@@ -72,7 +72,7 @@ BAD_ANSWERS: dict[str, tuple[dict[str, Any], str]] = {
     "jwt-without-database": ({"database": "none", "auth": "jwt"}, "needs a database"),
     "session-without-database": ({"database": "none", "auth": "session"}, "needs a database"),
     "framework-unavailable": ({"framework": "django"}, "Django is not available yet"),
-    "framework-unknown": ({"framework": "bottle"}, "'bottle' is not in ['fastapi']"),
+    "framework-unknown": ({"framework": "bottle"}, "'bottle' is not in ['fastapi', 'tornado']"),
     "database-unknown": ({"database": "mysql"}, "'mysql' is not in"),
 }
 # The same, for choices that only matter once the other frameworks are available.

@@ -137,12 +137,13 @@ def test_validate_explains_refusals(questionnaire: Questionnaire) -> None:
     )
 
 
-def test_only_fastapi_is_enabled_for_now() -> None:
+def test_fastapi_and_tornado_are_enabled_for_now() -> None:
     combinations = options.valid_combinations()
 
-    assert len(combinations) == 56
-    assert {combination["framework"] for combination in combinations} == {"fastapi"}
-    assert options.valid_combinations(framework="fastapi") == combinations
+    assert len(combinations) == 56 + 14
+    assert {combination["framework"] for combination in combinations} == {"fastapi", "tornado"}
+    assert len(options.valid_combinations(framework="fastapi")) == 56
+    assert len(options.valid_combinations(framework="tornado")) == 14
     assert options.valid_combinations(framework="django") == []
 
 
@@ -173,7 +174,7 @@ def test_every_combination_obeys_the_constraints() -> None:
     for combination in combinations:
         assert list(combination) == keys
         assert_obeys_the_constraints(combination)
-    assert len({tuple(combination.values()) for combination in combinations}) == 56
+    assert len({tuple(combination.values()) for combination in combinations}) == 56 + 14
 
 
 def test_counts_match_design_with_every_framework_enabled(tmp_path: Path) -> None:
@@ -205,8 +206,9 @@ def test_disabled_reasons_name_the_answers_that_lead_to_them(tmp_path: Path) -> 
 
 
 def test_disabled_reasons_only_cover_reachable_answers(questionnaire: Questionnaire) -> None:
-    # Tornado cannot be picked yet, so nothing reachable disables serverless.
-    assert questionnaire.disabled_reasons("serverless") == {True: (), False: ()}
+    serverless = questionnaire.disabled_reasons("serverless")
+    assert [r.when for r in serverless[True]] == [({"framework": "tornado"},)]
+    assert serverless[False] == ()
     assert [r.when for r in questionnaire.disabled_reasons("framework")["django"]] == [({},)]
 
 

@@ -18,7 +18,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
     ("needs", "enabled_today", "every_framework"),
     [
         ([], "fastapi", "fastapi"),  # no need: copier.yml's default
-        (["realtime"], "fastapi", "tornado"),
+        (["realtime"], "tornado", "tornado"),
         (["realtime", "serverless"], "fastapi", "fastapi"),
         (["admin", "auth"], "fastapi", "django"),
         (["grow", "flexible-routing"], "fastapi", "pyramid"),

@@ -106,6 +106,7 @@ def tornado_files(answers: Answers) -> set[str]:
         "handlers/hello.py",
         "handlers/home.py",
         "handlers/ws.py",
+        "static/live.js",
         "static/style.css",
         "templates/index.html",
     }

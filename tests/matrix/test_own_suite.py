@@ -22,6 +22,7 @@ def test_generated_test_suite_passes(
 ) -> None:
     env = project_env()
     if combination["database"] == "postgresql":
-        env["DATABASE_URL"] = database_url("postgresql")
+        # TEST_DATABASE_URL is the convention; DATABASE_URL for the projects that predate it.
+        env["DATABASE_URL"] = env["TEST_DATABASE_URL"] = database_url("postgresql")
     result = run_test_suite(render(combination), env=env)
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]

@@ -107,8 +107,11 @@ class PostgresServer:
         )  # fmt: skip
 
     def create_database(self, prefix: str = "test") -> str:
-        """Create an empty database and return its URL."""
-        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        """Create an empty database and return its URL.
+
+        Its name ends with `_test`: a generated project's tests refuse any other database.
+        """
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}_test"
         self.psql(f'CREATE DATABASE "{name}"')
         return self.url(name)
 

@@ -27,4 +27,4 @@ class TestApiErrors(AppTestCase):
         for method in ("PUT", "DELETE", "POST", "PATCH"):
             response = self.request(method, "/api/hello")
             detail(response, 405)
-            assert response.headers["Allow"] == "GET", method
+            assert response.headers["Allow"] == "GET, OPTIONS", method

@@ -51,14 +51,17 @@ def postgres() -> Iterator[PostgresServer]:
 
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], str]]:
-    """Return a fresh, empty database URL of the given kind, dropped after the test."""
+    """Return a fresh, empty database URL of the given kind, dropped after the test.
+
+    PostgreSQL databases are named `..._test`: a generated project's suite runs only on those.
+    """
     created: list[str] = []
 
     def new_database(kind: str) -> str:
         if kind == "sqlite":
             return f"sqlite:///{tmp_path / 'app.db'}"
         server: PostgresServer = request.getfixturevalue("postgres")
-        url = server.create_database()
+        url = server.create_database(suffix="_test")
         created.append(url)
         return url
 

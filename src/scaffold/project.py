@@ -25,6 +25,7 @@ __all__ = [
     "init_repository",
     "install_dependencies",
     "latest_release",
+    "lock_dependencies",
     "parse_commit_version",
     "read_procfile",
     "restore_clean_tree",
@@ -349,3 +350,46 @@ def read_procfile(project: Path) -> dict[str, str]:
         if separator and name.strip() and not name.lstrip().startswith("#"):
             processes[name.strip()] = command.strip()
     return processes
+
+
+# The one command that writes the lock, for a note when scaffold could not run it.
+LOCK_COMMAND = "uv lock"
+
+
+def lock_dependencies(project: Path) -> str | None:
+    """Write the project's ``uv.lock`` with uv (a dependency of scaffold) from its pyproject.toml.
+
+    Returns None when the lock is written, else a note saying why not and the command to run
+    later (the package index is unreachable, say): the project is complete without it.
+    A template without a pyproject.toml has nothing to lock.
+    """
+    if not (project / "pyproject.toml").is_file():
+        return None
+    uv: str | None
+    try:
+        from uv import find_uv_bin  # the uv wheel scaffold depends on: its binary
+
+        uv = find_uv_bin()
+    except (ImportError, FileNotFoundError):
+        uv = shutil.which("uv")
+    if uv is None:
+        return f"uv is not installed: uv.lock was not written; run `{LOCK_COMMAND}` in the project"
+    try:
+        done = subprocess.run(
+            [uv, "lock", "--quiet", "--no-progress"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        reason = "uv lock took more than 5 minutes"
+    else:
+        if done.returncode == 0:
+            return None
+        reason = _last_line(done.stderr or done.stdout)
+    return (
+        f"uv.lock was not written ({reason}); when the package index is reachable, "
+        f"run `{LOCK_COMMAND}` in the project and commit uv.lock"
+    )

@@ -116,6 +116,8 @@ def test_new_without_input_renders_commits_and_prints_next_steps(
                             text=True, check=True).stdout  # fmt: skip
     assert status == ""  # .env is ignored, everything else committed
     assert (project / ".env").is_file()
+    assert "uv.lock" in subprocess.run(["git", "ls-files"], cwd=project, capture_output=True,
+                                       text=True, check=True).stdout  # fmt: skip
     assert "cd pet_shop" in output
     assert "alembic upgrade head" in output
     assert "uvicorn app.main:app" in output
@@ -163,3 +165,20 @@ def test_a_failed_install_keeps_the_project_and_says_so(
 
     assert "The project is in" in err and "No matching distribution" in err
     assert (tmp_path / "shop" / "README.md").is_file()
+
+
+@pytest.mark.usefixtures("no_terminal")
+def test_new_without_the_package_index_says_how_to_lock_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # uv offline, with an empty cache: the index is as good as unreachable.
+    monkeypatch.setenv("UV_OFFLINE", "1")
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "empty-cache"))
+    argv = ["new", str(tmp_path / "shop"), "--no-input", "--framework", "fastapi",
+            "--vcs-ref", "HEAD", "--no-git"]  # fmt: skip
+
+    assert cli.main(argv) == 0
+    output = " ".join(capsys.readouterr().out.split())
+    assert not (tmp_path / "shop" / "uv.lock").exists()
+    assert "uv.lock was not written" in output
+    assert "run `uv lock` in the project" in output

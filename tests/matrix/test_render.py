@@ -65,13 +65,12 @@ def test_answers_file_records_the_answers_and_no_secret(
     answers = (render(combination) / ".copier-answers.yml").read_text()
     for key, value in combination.items():
         assert f"{key}: {str(value).lower() if isinstance(value, bool) else value}" in answers
-    secret = next(
-        line.split("=", 1)[1]
-        for line in (render(combination) / ".env").read_text().splitlines()
-        if line.startswith("SECRET_KEY=")
-    )
-    assert len(secret) >= 32
-    assert secret not in answers
+    # A SECRET_KEY only where the project uses one; then long enough for production (>= 50).
+    for line in (render(combination) / ".env").read_text().splitlines():
+        if line.startswith("SECRET_KEY="):
+            secret = line.split("=", 1)[1]
+            assert len(secret) >= 50
+            assert secret not in answers
 
 
 @pytest.mark.parametrize("combination", combinations())

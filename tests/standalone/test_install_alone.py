@@ -85,7 +85,7 @@ def test_fullest_combination_installs_alone_and_passes_its_tests(
     install = [venv_python, "-m", "pip", "install", "-q", "-e", ".", "--group", "dev"]
     run(install, cwd=project, env=env)
     if combination["database"] == "postgresql":
-        env["DATABASE_URL"] = database_url("postgresql")
+        env["TEST_DATABASE_URL"] = database_url("postgresql")
     env["PATH"] = f"{venv / 'bin'}:{env['PATH']}"
     output = run(
         [venv_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env

@@ -106,12 +106,9 @@ class PostgresServer:
             check=True, capture_output=True, text=True, env=env, timeout=60,
         )  # fmt: skip
 
-    def create_database(self, prefix: str = "test") -> str:
-        """Create an empty database and return its URL.
-
-        Its name ends with `_test`: a generated project's tests refuse any other database.
-        """
-        name = f"{prefix}_{uuid.uuid4().hex[:10]}_test"
+    def create_database(self, prefix: str = "test", suffix: str = "") -> str:
+        """Create an empty database named `<prefix>_<random><suffix>` and return its URL."""
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}{suffix}"
         self.psql(f'CREATE DATABASE "{name}"')
         return self.url(name)
 

@@ -30,7 +30,16 @@ def project_env(**overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "SECRET_KEY", "APP_ENV", "PYTHONPATH", "VIRTUAL_ENV"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "TEST_DATABASE_URL",
+            "SECRET_KEY",
+            "APP_ENV",
+            "FAST_PASSWORD_HASHING",
+            "PYTHONPATH",
+            "VIRTUAL_ENV",
+        }
         and not key.startswith(("PYTEST_", "COV_"))
     }
     env["PATH"] = os.pathsep.join([VENV_BIN, env.get("PATH", "")])

@@ -197,6 +197,8 @@ def run(args: argparse.Namespace, out: Console) -> int:
         author = (str(answers.get("author_name", "")), str(answers.get("author_email", "")))
 
         def prepare(staged: Path) -> None:
+            if (note := project.lock_dependencies(staged)) is not None:
+                notes.append(note)
             if git:
                 project.init_repository(staged)
                 project.commit_all(

@@ -139,7 +139,7 @@ def tornado_files(answers: Answers) -> set[str]:
             "tests/test_migrations.py",
         }
     if auth:
-        package |= {"common-passwords.txt", "security.py", "handlers/auth.py"}
+        package |= {"common-passwords.txt", "security.py", "throttling.py", "handlers/auth.py"}
         files |= {
             "migrations/versions/0002_add_users.py",
             "tests/test_auth.py",

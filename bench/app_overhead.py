@@ -168,6 +168,8 @@ def explain(framework: str, apps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """In-process microseconds per request, bare vs generated, with the generated app's profile
     and the time without each of its middlewares: what the server-level gap is made of."""
     spec = framework_facts(framework)
+    if spec.interface not in {"asgi", "wsgi"}:
+        return []  # an app that is its own server cannot be called in process
     found = []
     for endpoint in ENDPOINTS:
         timings = {}

@@ -97,8 +97,70 @@ def fastapi_files(answers: Answers) -> set[str]:
     return files
 
 
+def tornado_files(answers: Answers) -> set[str]:
+    """The Tornado project: one package with handlers/, tests/ on tornado.testing."""
+    slug = answers.get("project_slug", "my_service")
+    database, auth = answers["database"] != "none", answers["auth"] != "none"
+    package = {
+        "__init__.py",
+        "__main__.py",
+        "app.py",
+        "schemas.py",
+        "settings.py",
+        "handlers/__init__.py",
+        "handlers/base.py",
+        "handlers/health.py",
+        "handlers/hello.py",
+        "handlers/home.py",
+        "handlers/ws.py",
+        "static/live.js",
+        "static/style.css",
+        "templates/index.html",
+    }
+    files = {
+        "tests/__init__.py",
+        "tests/base.py",
+        "tests/test_health.py",
+        "tests/test_hello.py",
+        "tests/test_main.py",
+        "tests/test_pages.py",
+        "tests/test_settings.py",
+        "tests/test_ws.py",
+    }
+    if database:
+        package |= {"crud.py", "db.py", "models.py", "handlers/items.py"}
+        files |= {
+            "alembic.ini",
+            "migrations/env.py",
+            "migrations/script.py.mako",
+            "migrations/versions/0001_create_items.py",
+            "tests/conftest.py",
+            "tests/test_items.py",
+            "tests/test_migrations.py",
+        }
+    if auth:
+        package |= {"common-passwords.txt", "security.py", "throttling.py", "handlers/auth.py"}
+        files |= {
+            "migrations/versions/0002_add_users.py",
+            "tests/test_auth.py",
+            "tests/test_security.py",
+        }
+    if answers["auth"] == "session":
+        files.add("migrations/versions/0003_add_user_sessions.py")
+    if answers["api_docs"]:
+        package |= {
+            "openapi.py",
+            "handlers/docs.py",
+            "static/swagger-init.js",
+            "templates/docs.html",
+        }
+        files.add("tests/test_docs.py")
+    return files | {f"{slug}/{name}" for name in package}
+
+
 MANIFESTS: dict[str, Callable[[Answers], set[str]]] = {
     "fastapi": fastapi_files,
+    "tornado": tornado_files,
 }
 
 

@@ -13,6 +13,10 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect as websocket_connect
+
+from tests.support.frameworks import framework
 
 Answers = dict[str, Any]
 Check = Callable[[httpx.Client, Answers], None]
@@ -33,6 +37,8 @@ def applicable_checks(answers: Answers) -> dict[str, Check]:
         "auth_": answers["auth"] != "none",
         "jwt_": answers["auth"] == "jwt",
         "session_": answers["auth"] == "session",
+        # The WebSocket broadcast at /ws, of the frameworks built for real time (docs/contract.md).
+        "ws_": framework(answers["framework"]).realtime,
     }
     return {
         name: function
@@ -411,3 +417,23 @@ def session_csrf_is_required(client: httpx.Client, answers: Answers) -> None:
         headers = {header_name: token[::-1]}
         json_error(client.request(method, path, json={"name": "x"}, headers=headers), 403)
     assert client.get("/api/auth/me").status_code == 200
+
+
+# --- real time -------------------------------------------------------------------------------
+
+
+@check
+def ws_broadcast(client: httpx.Client, answers: Answers) -> None:
+    url = str(client.base_url.copy_with(scheme="ws", path="/ws"))
+    with websocket_connect(url, open_timeout=10) as alice, websocket_connect(url) as bob:
+        alice.send("hello from the contract check")
+        assert alice.recv(timeout=10) == "hello from the contract check"
+        assert bob.recv(timeout=10) == "hello from the contract check"
+        bob.send("and back")
+        assert alice.recv(timeout=10) == "and back"
+    try:
+        websocket_connect(url, origin="https://evil.example.com", open_timeout=10).close()
+    except InvalidStatus as refusal:
+        assert refusal.response.status_code == 403
+    else:
+        raise AssertionError("/ws accepted a browser from an untrusted Origin")

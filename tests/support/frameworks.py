@@ -30,7 +30,8 @@ class Framework:
     bare_target: str
     """What replaces it to serve the bare app with the same server and flags."""
     interface: str = "asgi"
-    """How bench/inprocess_driver.py calls the app: `asgi` or `wsgi`."""
+    """How bench/inprocess_driver.py calls the app: `asgi`, `wsgi`, or `server` (its own HTTP
+    server, not callable in process)."""
     bare_lambda: str | None = None
     """`bare_handler.py`: the bare app behind the framework's Lambda adapter (None: no Lambda)."""
     lambda_requirements: tuple[str, ...] = ()
@@ -65,6 +66,33 @@ from bare_app import app
 handler = Mangum(app)
 """
 
+TORNADO_APP = """\
+import asyncio
+import os
+
+import tornado.web
+
+
+class Health(tornado.web.RequestHandler):
+    def get(self) -> None:
+        self.write({"status": "ok"})
+
+
+class Hello(tornado.web.RequestHandler):
+    def get(self) -> None:
+        self.write({"message": f"Hello, {self.get_argument('name', 'World')}!"})
+
+
+async def main() -> None:
+    app = tornado.web.Application([(r"/health", Health), (r"/api/hello", Hello)])
+    app.listen(int(os.environ.get("PORT", "8000")), address=os.environ.get("HOST", "0.0.0.0"))
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
 FRAMEWORKS: dict[str, Framework] = {
     framework.name: framework
     for framework in (
@@ -80,6 +108,19 @@ FRAMEWORKS: dict[str, Framework] = {
             lambda_requirements=("fastapi", "mangum"),
             # Jinja pages, and Alembic's template for new revisions.
             runtime_templates=frozenset({".html", ".mako"}),
+        ),
+        Framework(
+            name="tornado",
+            title="Tornado",
+            server_banner="TornadoServer",
+            packages=("tornado", "pydantic", "sqlalchemy"),
+            bare_app=TORNADO_APP,
+            # The Procfile runs the package (`python -m my_service`, the default slug).
+            procfile_target="-m my_service",
+            bare_target="bare_app.py",
+            interface="server",
+            runtime_templates=frozenset({".html", ".mako"}),
+            realtime=True,
         ),
     )
 }

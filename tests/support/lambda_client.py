@@ -147,8 +147,11 @@ def api_gateway_event(request: httpx.Request, version: PayloadVersion) -> dict[s
     }
 
 
-def http_response(answer: Mapping[str, Any], version: PayloadVersion) -> httpx.Response:
-    """The HTTP response API Gateway sends back for the function's answer."""
+def http_response(
+    answer: Mapping[str, Any], version: PayloadVersion, method: str = "GET"
+) -> httpx.Response:
+    """The HTTP response API Gateway sends back for the function's answer (with no body to a
+    HEAD request, whatever the function returned: HTTP allows none there)."""
     headers: list[tuple[str, str]] = []
     multi = answer.get("multiValueHeaders") or {}
     for name, value in (answer.get("headers") or {}).items():
@@ -160,6 +163,8 @@ def http_response(answer: Mapping[str, Any], version: PayloadVersion) -> httpx.R
         headers.extend(("set-cookie", cookie) for cookie in answer.get("cookies") or [])
     body = answer.get("body") or ""
     content = base64.b64decode(body) if answer.get("isBase64Encoded") else body.encode()
+    if method == "HEAD":
+        content = b""
     return httpx.Response(answer["statusCode"], headers=headers, content=content)
 
 
@@ -172,7 +177,7 @@ class ApiGatewayTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         answer = self.function.invoke(api_gateway_event(request, self.version))
-        response = http_response(answer, self.version)
+        response = http_response(answer, self.version, request.method)
         response.request = request
         return response
 

@@ -90,8 +90,80 @@ def fastapi_files(answers: Answers) -> set[str]:
     return files
 
 
+def pyramid_files(answers: Answers) -> set[str]:
+    """The Pyramid project, in the starter's shape: the package, ini files, tests/."""
+    database, auth = answers["database"] != "none", answers["auth"] != "none"
+    package = answers.get("project_slug", "my_service")
+    files = {
+        "development.ini",
+        "production.ini",
+        "testing.ini",
+        *(
+            f"{package}/{name}"
+            for name in (
+                "__init__.py",
+                "openapi.py",
+                "openapi.yaml",
+                "routes.py",
+                "settings.py",
+                "tweens.py",
+                "static/style.css",
+                "templates/home.jinja2",
+                "views/__init__.py",
+                "views/default.py",
+                "views/errors.py",
+                "views/health.py",
+                "views/hello.py",
+                "views/openapi.py",
+            )
+        ),
+        "tests/__init__.py",
+        "tests/conftest.py",
+        "tests/test_app.py",
+        "tests/test_docs.py",
+        "tests/test_health.py",
+        "tests/test_hello.py",
+        "tests/test_home.py",
+        "tests/test_settings.py",
+    }
+    if answers["api_docs"]:
+        files.add(f"{package}/templates/swagger-ui.html")
+    if database:
+        files |= {
+            "alembic.ini",
+            "migrations/env.py",
+            "migrations/script.py.mako",
+            "migrations/versions/0001_create_items.py",
+            f"{package}/models/__init__.py",
+            f"{package}/models/item.py",
+            f"{package}/models/meta.py",
+            f"{package}/views/items.py",
+            "tests/test_items.py",
+            "tests/test_migrations.py",
+        }
+    if auth:
+        files |= {
+            "migrations/versions/0002_add_users.py",
+            f"{package}/common-passwords.txt",
+            f"{package}/models/user.py",
+            f"{package}/passwords.py",
+            f"{package}/security.py",
+            f"{package}/throttling.py",
+            f"{package}/views/auth.py",
+            "tests/test_auth.py",
+            "tests/test_passwords.py",
+            "tests/utils.py",
+        }
+    if answers["auth"] == "session":
+        files.add("migrations/versions/0003_add_user_sessions.py")
+    if answers["serverless"]:
+        files.add("tests/test_handler.py")
+    return files
+
+
 MANIFESTS: dict[str, Callable[[Answers], set[str]]] = {
     "fastapi": fastapi_files,
+    "pyramid": pyramid_files,
 }
 
 

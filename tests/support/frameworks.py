@@ -133,7 +133,7 @@ FRAMEWORKS: dict[str, Framework] = {
             bare_target="bare.ini",
             interface="wsgi",
             bare_lambda=APIG_WSGI_HANDLER,
-            # Jinja pages (.jinja2 and the Swagger UI's .html), Alembic's template for new revisions.
+            # Jinja pages (.jinja2, the Swagger UI's .html), Alembic's template for new revisions.
             runtime_templates=frozenset({".jinja2", ".html", ".mako"}),
         ),
     )

@@ -33,10 +33,27 @@ def common_files(answers: Answers) -> set[str]:
     return files
 
 
+def alembic_files(answers: Answers) -> set[str]:
+    """Alembic's configuration and the revisions of templates/_shared/alembic, by option."""
+    if answers["database"] == "none":
+        return set()
+    files = {
+        "alembic.ini",
+        "migrations/env.py",
+        "migrations/script.py.mako",
+        "migrations/versions/0001_create_items.py",
+    }
+    if answers["auth"] != "none":
+        files.add("migrations/versions/0002_add_users.py")
+    if answers["auth"] == "session":
+        files.add("migrations/versions/0003_add_user_sessions.py")
+    return files
+
+
 def fastapi_files(answers: Answers) -> set[str]:
     """The FastAPI project: app/ with api/ and core/, tests/ mirroring it."""
     database, auth = answers["database"] != "none", answers["auth"] != "none"
-    files = {
+    files = alembic_files(answers) | {
         "app/__init__.py",
         "app/main.py",
         "app/pages.py",
@@ -64,10 +81,6 @@ def fastapi_files(answers: Answers) -> set[str]:
     }
     if database:
         files |= {
-            "alembic.ini",
-            "migrations/env.py",
-            "migrations/script.py.mako",
-            "migrations/versions/0001_create_items.py",
             "app/crud.py",
             "app/models.py",
             "app/api/deps.py",
@@ -82,7 +95,6 @@ def fastapi_files(answers: Answers) -> set[str]:
             "app/core/common-passwords.txt",
             "app/core/security.py",
             "app/core/throttling.py",
-            "migrations/versions/0002_add_users.py",
             "tests/utils.py",
             "tests/api/routes/test_auth.py",
             "tests/api/routes/test_throttling.py",
@@ -90,8 +102,70 @@ def fastapi_files(answers: Answers) -> set[str]:
         }
     if answers["database"] == "sqlite" or auth:
         files.add("tests/core/test_db.py")  # SQLite's pragmas, foreign keys that cascade
-    if answers["auth"] == "session":
-        files.add("migrations/versions/0003_add_user_sessions.py")
+    if answers["serverless"]:
+        files.add("tests/test_handler.py")
+    return files
+
+
+def pyramid_files(answers: Answers) -> set[str]:
+    """The Pyramid project, in the starter's shape: the package, ini files, tests/."""
+    database, auth = answers["database"] != "none", answers["auth"] != "none"
+    package = answers.get("project_slug", "my_service")
+    files = alembic_files(answers) | {
+        "development.ini",
+        "production.ini",
+        "testing.ini",
+        *(
+            f"{package}/{name}"
+            for name in (
+                "__init__.py",
+                "openapi.py",
+                "openapi.yaml",
+                "routes.py",
+                "settings.py",
+                "tweens.py",
+                "static/style.css",
+                "templates/home.jinja2",
+                "views/__init__.py",
+                "views/default.py",
+                "views/errors.py",
+                "views/health.py",
+                "views/hello.py",
+                "views/openapi.py",
+            )
+        ),
+        "tests/__init__.py",
+        "tests/conftest.py",
+        "tests/test_app.py",
+        "tests/test_docs.py",
+        "tests/test_health.py",
+        "tests/test_hello.py",
+        "tests/test_home.py",
+        "tests/test_settings.py",
+    }
+    if answers["api_docs"]:
+        files.add(f"{package}/templates/swagger-ui.html")
+    if database:
+        files |= {
+            f"{package}/models/__init__.py",
+            f"{package}/models/item.py",
+            f"{package}/models/meta.py",
+            f"{package}/views/items.py",
+            "tests/test_items.py",
+            "tests/test_migrations.py",
+        }
+    if auth:
+        files |= {
+            f"{package}/common-passwords.txt",
+            f"{package}/models/user.py",
+            f"{package}/passwords.py",
+            f"{package}/security.py",
+            f"{package}/throttling.py",
+            f"{package}/views/auth.py",
+            "tests/test_auth.py",
+            "tests/test_passwords.py",
+            "tests/utils.py",
+        }
     if answers["serverless"]:
         files.add("tests/test_handler.py")
     return files
@@ -160,6 +234,7 @@ def tornado_files(answers: Answers) -> set[str]:
 
 MANIFESTS: dict[str, Callable[[Answers], set[str]]] = {
     "fastapi": fastapi_files,
+    "pyramid": pyramid_files,
     "tornado": tornado_files,
 }
 

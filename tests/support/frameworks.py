@@ -93,6 +93,41 @@ if __name__ == "__main__":
     asyncio.run(main())
 """
 
+PYRAMID_APP = """\
+from typing import Any
+
+from pyramid.config import Configurator
+from pyramid.request import Request
+
+
+def health(request: Request) -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def hello(request: Request) -> dict[str, str]:
+    return {"message": f"Hello, {request.params.get('name', 'World')}!"}
+
+
+with Configurator() as config:
+    config.add_route("health", "/health")
+    config.add_view(health, route_name="health", renderer="json")
+    config.add_route("hello", "/api/hello")
+    config.add_view(hello, route_name="hello", renderer="json")
+    app = config.make_wsgi_app()
+
+
+def main(global_config: dict[str, str], **settings: Any) -> Any:
+    return app
+"""
+
+APIG_WSGI_HANDLER = """\
+from apig_wsgi import make_lambda_handler
+
+from bare_app import app
+
+handler = make_lambda_handler(app, binary_support=True)
+"""
+
 FRAMEWORKS: dict[str, Framework] = {
     framework.name: framework
     for framework in (
@@ -121,6 +156,29 @@ FRAMEWORKS: dict[str, Framework] = {
             interface="server",
             runtime_templates=frozenset({".html", ".mako"}),
             realtime=True,
+        ),
+        Framework(
+            name="pyramid",
+            title="Pyramid",
+            server_banner="waitress",
+            packages=(
+                "pyramid",
+                "webob",
+                "waitress",
+                "pyramid-openapi3",
+                "openapi-core",
+                "sqlalchemy",
+                "apig-wsgi",
+            ),
+            bare_app=PYRAMID_APP,
+            # pserve serves an ini file: the bare one is production.ini with
+            # `use = call:bare_app:main` in its [app:main] section.
+            procfile_target="production.ini",
+            bare_target="bare.ini",
+            interface="wsgi",
+            bare_lambda=APIG_WSGI_HANDLER,
+            # Jinja pages (.jinja2, the Swagger UI's .html), Alembic's template for new revisions.
+            runtime_templates=frozenset({".jinja2", ".html", ".mako"}),
         ),
     )
 }

@@ -1,0 +1,1 @@
+"""Views, one module per feature; `config.scan()` in main() registers them."""

@@ -63,6 +63,31 @@ from bare_app import app
 handler = Mangum(app)
 """
 
+FLASK_APP = """\
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.get("/api/hello")
+def hello() -> dict[str, str]:
+    name = request.args.get("name", "World")
+    return {"message": f"Hello, {name}!"}
+"""
+
+APIG_WSGI_HANDLER = """\
+from apig_wsgi import make_lambda_handler
+
+from bare_app import app
+
+handler = make_lambda_handler(app, binary_support=True)
+"""
+
 FRAMEWORKS: dict[str, Framework] = {
     framework.name: framework
     for framework in (
@@ -75,6 +100,29 @@ FRAMEWORKS: dict[str, Framework] = {
             procfile_target="app.main:app",
             bare_target="bare_app:app",
             bare_lambda=MANGUM_HANDLER,
+            # Jinja pages, and Alembic's template for new revisions.
+            runtime_templates=frozenset({".html", ".mako"}),
+        ),
+        Framework(
+            name="flask",
+            title="Flask",
+            # Emptied by the project's gunicorn.conf.py.
+            server_banner="gunicorn",
+            packages=(
+                "flask",
+                "apiflask",
+                "werkzeug",
+                "gunicorn",
+                "pydantic",
+                "sqlalchemy",
+                "apig-wsgi",
+            ),
+            bare_app=FLASK_APP,
+            # The default project slug's package (bench/ renders with the defaults).
+            procfile_target="my_service.wsgi:app",
+            bare_target="bare_app:app",
+            interface="wsgi",
+            bare_lambda=APIG_WSGI_HANDLER,
             # Jinja pages, and Alembic's template for new revisions.
             runtime_templates=frozenset({".html", ".mako"}),
         ),

@@ -156,6 +156,7 @@ def flask_files(answers: Answers) -> set[str]:
         files.add("migrations/versions/0003_add_user_sessions.py")
     if answers["serverless"]:
         files.add("tests/test_handler.py")
+    files.add("gunicorn.conf.py")  # what gunicorn has no flag for: no Server banner
     return files
 
 

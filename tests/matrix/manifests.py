@@ -8,6 +8,17 @@ from typing import Any
 Answers = dict[str, Any]
 
 
+# The Alembic set-up of the projects that migrate with Alembic (templates/_shared/alembic).
+ALEMBIC = frozenset(
+    {
+        "alembic.ini",
+        "migrations/env.py",
+        "migrations/script.py.mako",
+        "migrations/versions/0001_create_items.py",
+    }
+)
+
+
 def common_files(answers: Answers) -> set[str]:
     """Files every generated project has, whatever its framework."""
     files = {
@@ -63,11 +74,7 @@ def fastapi_files(answers: Answers) -> set[str]:
         "tests/core/test_config.py",
     }
     if database:
-        files |= {
-            "alembic.ini",
-            "migrations/env.py",
-            "migrations/script.py.mako",
-            "migrations/versions/0001_create_items.py",
+        files |= ALEMBIC | {
             "app/crud.py",
             "app/models.py",
             "app/api/deps.py",
@@ -130,11 +137,7 @@ def flask_files(answers: Answers) -> set[str]:
     if answers["api_docs"]:
         files.add(f"{package}/docs.py")
     if database:
-        files |= {
-            "alembic.ini",
-            "migrations/env.py",
-            "migrations/script.py.mako",
-            "migrations/versions/0001_create_items.py",
+        files |= ALEMBIC | {
             f"{package}/models.py",
             "tests/test_items.py",
             "tests/test_migrations.py",

@@ -28,9 +28,12 @@ def rest_api_event(
         "path": path,
         "httpMethod": method,
         "headers": {"Content-Type": "application/json", **headers},
-        "multiValueHeaders": {},
+        # API Gateway sends each header and query parameter in both forms.
+        "multiValueHeaders": {
+            name: [value] for name, value in {"Content-Type": "application/json", **headers}.items()
+        },
         "queryStringParameters": query or None,
-        "multiValueQueryStringParameters": None,
+        "multiValueQueryStringParameters": {name: [value] for name, value in query.items()} or None,
         "pathParameters": {"proxy": path.lstrip("/")},
         "stageVariables": None,
         "requestContext": {

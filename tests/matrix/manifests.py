@@ -232,8 +232,68 @@ def tornado_files(answers: Answers) -> set[str]:
     return files | {f"{slug}/{name}" for name in package}
 
 
+def flask_files(answers: Answers) -> set[str]:
+    """The Flask project: a package with the app factory and its blueprints, flat tests/."""
+    database, auth = answers["database"] != "none", answers["auth"] != "none"
+    package = answers.get("project_slug", "my_service")
+    files = {
+        f"{package}/{name}"
+        for name in (
+            "__init__.py",
+            "api.py",
+            "config.py",
+            "errors.py",
+            "extensions.py",
+            "health.py",
+            "main.py",
+            "proxies.py",
+            "schemas.py",
+            "wsgi.py",
+            "static/style.css",
+            "templates/index.html",
+        )
+    }
+    files |= {
+        "tests/__init__.py",
+        "tests/conftest.py",
+        "tests/test_api.py",
+        "tests/test_config.py",
+        "tests/test_factory.py",
+        "tests/test_health.py",
+        "tests/test_main.py",
+    }
+    if answers["api_docs"]:
+        files.add(f"{package}/docs.py")
+    if database:
+        files |= alembic_files(answers) | {
+            f"{package}/models.py",
+            "tests/test_items.py",
+            "tests/test_migrations.py",
+        }
+    if answers["database"] == "sqlite":
+        files.add(f"{package}/sqlite.py")
+    if auth:
+        files |= {
+            f"{package}/auth.py",
+            f"{package}/common-passwords.txt",
+            f"{package}/security.py",
+            f"{package}/throttling.py",
+            "migrations/versions/0002_add_users.py",
+            "tests/utils.py",
+            "tests/test_auth.py",
+            "tests/test_security.py",
+        }
+    if answers["auth"] == "session":
+        files.add("migrations/versions/0003_add_user_sessions.py")
+    if answers["serverless"]:
+        files.add("tests/test_handler.py")
+    files.add("gunicorn.conf.py")  # what gunicorn has no flag for: no Server banner
+    return files
+
+
 MANIFESTS: dict[str, Callable[[Answers], set[str]]] = {
     "fastapi": fastapi_files,
+    "flask": flask_files,
     "pyramid": pyramid_files,
     "tornado": tornado_files,
 }

@@ -120,6 +120,23 @@ def main(global_config: dict[str, str], **settings: Any) -> Any:
     return app
 """
 
+FLASK_APP = """\
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.get("/api/hello")
+def hello() -> dict[str, str]:
+    name = request.args.get("name", "World")
+    return {"message": f"Hello, {name}!"}
+"""
+
 APIG_WSGI_HANDLER = """\
 from apig_wsgi import make_lambda_handler
 
@@ -179,6 +196,29 @@ FRAMEWORKS: dict[str, Framework] = {
             bare_lambda=APIG_WSGI_HANDLER,
             # Jinja pages (.jinja2, the Swagger UI's .html), Alembic's template for new revisions.
             runtime_templates=frozenset({".jinja2", ".html", ".mako"}),
+        ),
+        Framework(
+            name="flask",
+            title="Flask",
+            # Emptied by the project's gunicorn.conf.py.
+            server_banner="gunicorn",
+            packages=(
+                "flask",
+                "apiflask",
+                "werkzeug",
+                "gunicorn",
+                "pydantic",
+                "sqlalchemy",
+                "apig-wsgi",
+            ),
+            bare_app=FLASK_APP,
+            # The default project slug's package (bench/ renders with the defaults).
+            procfile_target="my_service.wsgi:app",
+            bare_target="bare_app:app",
+            interface="wsgi",
+            bare_lambda=APIG_WSGI_HANDLER,
+            # Jinja pages, and Alembic's template for new revisions.
+            runtime_templates=frozenset({".html", ".mako"}),
         ),
     )
 }

@@ -8,7 +8,11 @@ fails the test that says so (tests/matrix/test_render.py), not a check somewhere
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+from tests.support import manifests
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,8 @@ class Framework:
     """What its production server would put in a `Server` header (it must not: no banner)."""
     packages: tuple[str, ...]
     """The distributions a generated project runs on, whose versions bench/ reports."""
+    files: Callable[[dict[str, Any]], set[str]]
+    """The files its project holds for given answers, beyond every project's (manifests.py)."""
     bare_app: str
     """`bare_app.py`: the framework's smallest app answering GET /health and GET /api/hello."""
     procfile_target: str
@@ -150,6 +156,7 @@ FRAMEWORKS: dict[str, Framework] = {
     for framework in (
         Framework(
             name="fastapi",
+            files=manifests.fastapi_files,
             title="FastAPI",
             server_banner="uvicorn",
             packages=("fastapi", "starlette", "uvicorn", "pydantic", "sqlalchemy", "mangum"),
@@ -163,6 +170,7 @@ FRAMEWORKS: dict[str, Framework] = {
         ),
         Framework(
             name="tornado",
+            files=manifests.tornado_files,
             title="Tornado",
             server_banner="TornadoServer",
             packages=("tornado", "pydantic", "sqlalchemy"),
@@ -176,6 +184,7 @@ FRAMEWORKS: dict[str, Framework] = {
         ),
         Framework(
             name="pyramid",
+            files=manifests.pyramid_files,
             title="Pyramid",
             server_banner="waitress",
             packages=(
@@ -199,6 +208,7 @@ FRAMEWORKS: dict[str, Framework] = {
         ),
         Framework(
             name="flask",
+            files=manifests.flask_files,
             title="Flask",
             # Emptied by the project's gunicorn.conf.py.
             server_banner="gunicorn",

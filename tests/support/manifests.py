@@ -1,8 +1,10 @@
-"""The exact files each framework's project holds, by option: nothing missing, nothing left over."""
+"""The exact files each framework's project holds, by option: nothing missing, nothing left over.
+
+Each framework's entry in tests/support/frameworks.py names its function here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 Answers = dict[str, Any]
@@ -291,14 +293,8 @@ def flask_files(answers: Answers) -> set[str]:
     return files
 
 
-MANIFESTS: dict[str, Callable[[Answers], set[str]]] = {
-    "fastapi": fastapi_files,
-    "flask": flask_files,
-    "pyramid": pyramid_files,
-    "tornado": tornado_files,
-}
-
-
 def expected_files(answers: Answers) -> set[str]:
     """Every file a project generated with these answers must hold, and no other."""
-    return common_files(answers) | MANIFESTS[answers["framework"]](answers)
+    from tests.support.frameworks import framework
+
+    return common_files(answers) | framework(answers["framework"]).files(answers)

@@ -81,6 +81,8 @@ def bare_project(framework: str, generated: Path, directory: Path) -> Path | Non
         raise RuntimeError(f"{framework}: {spec.procfile_target!r} not in the Procfile's {web!r}")
     directory.mkdir(parents=True)
     (directory / "bare_app.py").write_text(spec.bare_app)
+    if spec.bare_setup is not None:
+        spec.bare_setup(generated, directory)
     (directory / "Procfile").write_text(
         f"web: {web.replace(spec.procfile_target, spec.bare_target)}\n"
     )

@@ -8,8 +8,10 @@ fails the test that says so (tests/matrix/test_render.py), not a check somewhere
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tests.support import manifests
@@ -46,6 +48,16 @@ class Framework:
     """Suffixes of the project's own run-time templates, which legitimately hold `{{ }}`."""
     realtime: bool = False
     """Whether every project serves the `WS /ws` broadcast endpoint."""
+    bare_setup: Callable[[Path, Path], None] | None = None
+    """Writes what the bare app needs beside it besides `bare_app.py` (generated project, bare
+    folder): e.g. the configuration file its server reads."""
+
+
+def pyramid_bare_ini(generated: Path, bare: Path) -> None:
+    """bare.ini: the project's production.ini serving `bare_app:main` instead of the project."""
+    ini = (generated / "production.ini").read_text(encoding="utf-8")
+    served = re.sub(r"(?m)^use = call:\S+:main$", "use = call:bare_app:main", ini, count=1)
+    (bare / "bare.ini").write_text(served, encoding="utf-8")
 
 
 FASTAPI_APP = """\
@@ -201,6 +213,7 @@ FRAMEWORKS: dict[str, Framework] = {
             # `use = call:bare_app:main` in its [app:main] section.
             procfile_target="production.ini",
             bare_target="bare.ini",
+            bare_setup=pyramid_bare_ini,
             interface="wsgi",
             bare_lambda=APIG_WSGI_HANDLER,
             # Jinja pages (.jinja2, the Swagger UI's .html), Alembic's template for new revisions.

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "ordering": ["id"],
+                "ordering": ("id",),
             },
         ),
     ]

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.deprecation import MiddlewareMixin
 
-# Headers of an error response that the JSON one keeps.
-KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+# Headers that describe the body: the JSON one brings its own.
+BODY_HEADERS = frozenset({"content-type", "content-length"})
 
 
 class JsonApiErrorsMiddleware(MiddlewareMixin):
@@ -28,9 +28,11 @@ class JsonApiErrorsMiddleware(MiddlewareMixin):
         json_response = JsonResponse(
             {"detail": response.reason_phrase}, status=response.status_code
         )
-        for header in KEPT_HEADERS:
-            if header in response:
-                json_response[header] = response[header]
+        # Keep what the other middleware added: security headers, Allow, cookies...
+        for header, value in response.items():
+            if header.lower() not in BODY_HEADERS:
+                json_response[header] = value
+        json_response.cookies = response.cookies
         return json_response
 
 

@@ -1,6 +1,17 @@
 """Argon2id password hashers at the strength every template of this project uses."""
 
+import threading
+from functools import cache
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth import hashers
+
+
+@cache
+def _hashing_slots() -> threading.BoundedSemaphore:
+    # At most PASSWORD_HASH_CONCURRENCY hashes at once: each takes 64 MiB and a core a while.
+    return threading.BoundedSemaphore(settings.PASSWORD_HASH_CONCURRENCY)
 
 
 class Argon2PasswordHasher(hashers.Argon2PasswordHasher):
@@ -12,6 +23,16 @@ class Argon2PasswordHasher(hashers.Argon2PasswordHasher):
     time_cost = 3
     memory_cost = 65536
     parallelism = 4
+
+    def encode(self, password: str, salt: str) -> Any:
+        """Hash a password, waiting for a free hashing slot."""
+        with _hashing_slots():
+            return super().encode(password, salt)
+
+    def verify(self, password: str, encoded: str) -> Any:
+        """Check a password against its hash, waiting for a free hashing slot."""
+        with _hashing_slots():
+            return super().verify(password, encoded)
 
 
 class FastArgon2PasswordHasher(hashers.Argon2PasswordHasher):

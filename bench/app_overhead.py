@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import combination_id, log, median, render, richest, work_dir
-from bench.frameworks import bare
 from scaffold.project import read_procfile
 from tests.support.combinations import enabled_frameworks
+from tests.support.frameworks import framework as framework_facts
 from tests.support.processes import (
     STRONG_SECRET,
     project_env,
@@ -75,14 +75,12 @@ def wrk(url: str, seconds: int) -> WrkResult:
 
 def bare_project(framework: str, generated: Path, directory: Path) -> Path | None:
     """A directory serving the bare app with the generated project's own `web:` command."""
-    spec = bare(framework)
-    if spec is None:
-        return None
+    spec = framework_facts(framework)
     web = read_procfile(generated)["web"]
     if spec.procfile_target not in web:
         raise RuntimeError(f"{framework}: {spec.procfile_target!r} not in the Procfile's {web!r}")
     directory.mkdir(parents=True)
-    (directory / "bare_app.py").write_text(spec.app_source)
+    (directory / "bare_app.py").write_text(spec.bare_app)
     (directory / "Procfile").write_text(
         f"web: {web.replace(spec.procfile_target, spec.bare_target)}\n"
     )
@@ -169,8 +167,7 @@ def measure_framework(framework: str, *, seconds: int, rounds: int) -> dict[str,
 def explain(framework: str, apps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """In-process microseconds per request, bare vs generated, with the generated app's profile
     and the time without each of its middlewares: what the server-level gap is made of."""
-    spec = bare(framework)
-    assert spec is not None
+    spec = framework_facts(framework)
     found = []
     for endpoint in ENDPOINTS:
         timings = {}

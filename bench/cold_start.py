@@ -2,7 +2,7 @@
 
 Each sample is a fresh interpreter (as a new Lambda container is): the handler module is imported
 and sent one API Gateway HTTP API (v2) GET /health. The bare side is the framework's bare app behind
-the same adapter (bench/frameworks.py). Byte-code is compiled by a warm-up run first, as a
+the same adapter (tests/support/frameworks.py). Byte-code is compiled by a warm-up run first, as a
 deployment package would carry it.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import combination_id, log, median, render, richest, timed_process, work_dir
-from bench.frameworks import bare
 from tests.support.combinations import enabled_frameworks
+from tests.support.frameworks import framework as framework_facts
 from tests.support.processes import STRONG_SECRET, project_env
 
 DRIVER = Path(__file__).with_name("cold_start_driver.py")
@@ -69,15 +69,15 @@ def import_profile(directory: Path, module: str, env: dict[str, str], top: int =
 
 
 def measure_framework(framework: str, runs: int) -> dict[str, Any] | None:
-    spec = bare(framework)
-    if spec is None or spec.lambda_source is None:
+    spec = framework_facts(framework)
+    if spec.bare_lambda is None:
         return None
     root = work_dir(f"coldstart-{framework}")
     env = project_env(SECRET_KEY=STRONG_SECRET, APP_ENV="production")
     bare_dir = root / "bare"
     bare_dir.mkdir()
-    (bare_dir / "bare_app.py").write_text(spec.app_source)
-    (bare_dir / "bare_handler.py").write_text(spec.lambda_source)
+    (bare_dir / "bare_app.py").write_text(spec.bare_app)
+    (bare_dir / "bare_handler.py").write_text(spec.bare_lambda)
     variants: list[dict[str, Any]] = [
         {"label": "bare + adapter", "id": "bare", "dir": bare_dir, "module": "bare_handler"}
     ]
@@ -173,8 +173,6 @@ def run(*, quick: bool) -> dict[str, Any]:
         "runs": runs,
         "frameworks": [m for m in measured if m is not None],
         "without_lambda": [
-            f
-            for f in enabled_frameworks()
-            if not (bare(f) and bare(f).lambda_source)  # type: ignore[union-attr]
+            f for f in enabled_frameworks() if framework_facts(f).bare_lambda is None
         ],
     }

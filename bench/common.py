@@ -104,9 +104,9 @@ def render(combination: Mapping[str, Any], destination: Path) -> Path:
     import copier
     from copier.errors import DirtyLocalWarning
 
-    from scaffold import options
+    from scaffold.questionnaire import load
 
-    data = {**options.answers_for_defaults(), **combination}
+    data = {**load().answers_for_defaults(), **combination}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DirtyLocalWarning)
         copier.run_copy(
@@ -122,9 +122,9 @@ def render(combination: Mapping[str, Any], destination: Path) -> Path:
 
 
 def combination_id(combination: Mapping[str, Any]) -> str:
-    from scaffold import options
+    from scaffold import combinations
 
-    return options.combination_id(combination)
+    return combinations.combination_id(combination)
 
 
 def load_average() -> str:
@@ -171,19 +171,12 @@ def machine() -> dict[str, str]:
         for line in release.read_text().splitlines():
             if line.startswith("PRETTY_NAME="):
                 os_name = line.split("=", 1)[1].strip('"')
-    packages = [
-        "copier",
-        "jinja2",
-        "pytest",
-        "pytest-xdist",
-        "fastapi",
-        "starlette",
-        "uvicorn",
-        "pydantic",
-        "sqlalchemy",
-        "mangum",
-        "argon2-cffi",
-    ]
+    from tests.support.combinations import enabled_frameworks
+    from tests.support.frameworks import framework
+
+    packages = ["copier", "jinja2", "pytest", "pytest-xdist", "argon2-cffi"]
+    for name in enabled_frameworks():
+        packages += [p for p in framework(name).packages if p not in packages]
     return {
         "cores": str(os.cpu_count()),
         "cpu": cpu,

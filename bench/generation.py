@@ -1,30 +1,67 @@
 """Generation: whole-process `scaffold new --no-input` per framework's fullest combination, against
-a floor measured in the same run: Copier rendering a minimal 10-file template.
+a floor measured in the same run (Copier rendering a minimal 10-file template) and, side by side,
+cookiecutter-django generating its default project; then scaffold's start-up (`--version`,
+`--help`).
 
-The runs of the floor, plain `copier copy` of this template and `scaffold new` are interleaved, so
-that a shared CPU's drift falls on all of them. Wall time and peak RSS (wait4) per process; one
-warm-up round first (byte-code, page cache). When `scaffold new` is not there yet, `copier copy`
-stands in for it and the report says so.
+The runs of the floor, plain `copier copy` of this template, `scaffold new` and cookiecutter-django
+are interleaved, so that a shared CPU's drift falls on all of them. Wall time and peak RSS (wait4)
+per process; one warm-up round first (byte-code, page cache). When `scaffold new` is not there
+yet, `copier copy` stands in for it and the report says so.
+
+cookiecutter-django is not part of this repository: point `BENCH_COOKIECUTTER_DJANGO` at a
+checkout of it (github.com/cookiecutter/cookiecutter-django) and `BENCH_COOKIECUTTER` at a
+`cookiecutter` executable installed apart from this project (default: `cookiecutter` on PATH), or
+pass them as `python -m bench.generation --cookiecutter-django PATH --cookiecutter EXE`. Its
+post-generation hook ends with `uv add` of its requirements (dependency resolution, not
+generation): a `uv` that does nothing stands in for it, as `scaffold new` resolves nothing either.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import pstats
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from bench.common import REPO, VENV_BIN, combination_id, log, median, timed_process, work_dir
-from scaffold import options
+from scaffold.questionnaire import load
 from tests.support.combinations import enabled_frameworks, fullest
 
 FLOOR_FILES = 10
 PROTOTYPE = "same + Jinja bytecode cache (prototype)"
 CACHE_PROTOTYPE = Path(__file__).parent / "prototypes" / "jinja_bytecode_cache"
+COOKIECUTTER_DJANGO = "cookiecutter-django (default project)"
+COOKIECUTTER_DJANGO_VARIABLE = "BENCH_COOKIECUTTER_DJANGO"
+COOKIECUTTER_VARIABLE = "BENCH_COOKIECUTTER"
+STARTUP_RUNS = 15
+
+
+def cookiecutter_django() -> tuple[Path, str] | None:
+    """The cookiecutter-django checkout and the cookiecutter executable, when both are given."""
+    checkout = os.environ.get(COOKIECUTTER_DJANGO_VARIABLE)
+    if not checkout or not (Path(checkout) / "cookiecutter.json").is_file():
+        return None
+    executable = os.environ.get(COOKIECUTTER_VARIABLE) or shutil.which("cookiecutter")
+    if executable is None:
+        return None
+    return Path(checkout), executable
+
+
+def uv_stand_in(root: Path) -> Path:
+    """A folder holding a `uv` that does nothing, for cookiecutter-django's post-gen hook."""
+    folder = root / "uv-stand-in"
+    folder.mkdir(parents=True, exist_ok=True)
+    uv = folder / "uv"
+    uv.write_text("#!/bin/sh\nexit 0\n")
+    uv.chmod(0o755)
+    return folder
 
 
 def floor_template(root: Path) -> Path:
@@ -53,7 +90,7 @@ def option_flags(combination: dict[str, Any], help_text: str) -> list[str]:
     """The combination as `scaffold new` flags (--framework X, --api-docs/--no-api-docs, ...),
     using whichever spelling of each option its --help lists."""
     flags: list[str] = []
-    for question in options.option_questions():
+    for question in load().option_questions():
         value = combination[question.name]
         spellings = [
             question.name.replace("_", "-"),
@@ -102,6 +139,9 @@ def commands(
             found["scaffold new --no-git"] = [*found["scaffold new"], "--no-git"]
     measured = found.get("scaffold new", found["copier copy"])
     found[PROTOTYPE] = measured
+    if (other := cookiecutter_django()) is not None:
+        checkout, executable = other
+        found[COOKIECUTTER_DJANGO] = [executable, "--no-input", "-o", str(dest), str(checkout)]
     return found
 
 
@@ -191,16 +231,21 @@ def profile(command: list[str], cwd: Path, dest: Path) -> dict[str, Any]:
 
 
 def measure_framework(framework: str, runs: int, help_text: str | None) -> dict[str, Any]:
-    root = work_dir(f"generation-{framework}")
+    # Outside this checkout, as a user generates: inside a git repository `scaffold new` leaves
+    # the project to that repository and skips its own `git init` and first commit.
+    root = Path(tempfile.mkdtemp(prefix=f"scaffold-generation-{framework}-"))
     floor = floor_template(root)
     dest = root / "out"
     variants = commands(framework, floor, dest, help_text)
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
+    files: dict[str, int] = {}
     for round_number in range(runs + 1):
         order = list(variants.items())
         for name, command in order if round_number % 2 else reversed(order):
             shutil.rmtree(dest, ignore_errors=True)
             env = None
+            if name == COOKIECUTTER_DJANGO:
+                env = {**os.environ, "PATH": f"{uv_stand_in(root)}{os.pathsep}{os.environ['PATH']}"}
             if name == PROTOTYPE:  # a cache that the warm-up round fills
                 env = {
                     **os.environ,
@@ -213,7 +258,9 @@ def measure_framework(framework: str, runs: int, help_text: str | None) -> dict[
                 raise RuntimeError(f"{name} failed ({timed.returncode}):\n{timed.output[-3000:]}")
             if round_number:  # round 0 is the warm-up
                 samples[name].append((timed.wall, timed.max_rss_mib))
-    files = sum(1 for path in dest.rglob("*") if path.is_file())
+            files[name] = sum(
+                1 for path in dest.rglob("*") if path.is_file() and ".git" not in path.parts
+            )
     rows = []
     floor_wall = median([wall for wall, _ in samples["floor"]])
     for name, got in samples.items():
@@ -225,6 +272,7 @@ def measure_framework(framework: str, runs: int, help_text: str | None) -> dict[
                 "walls": walls,
                 "max_rss_mib": median([rss for _, rss in got]),
                 "ratio": median(walls) / floor_wall,
+                "files": files[name],
             }
         )
         log(
@@ -232,14 +280,27 @@ def measure_framework(framework: str, runs: int, help_text: str | None) -> dict[
             "floor)"
         )
     measured = "scaffold new" if "scaffold new" in variants else "copier copy"
+    side_by_side = None
+    if COOKIECUTTER_DJANGO in samples:
+        ours = median([wall for wall, _ in samples[measured]])
+        theirs = median([wall for wall, _ in samples[COOKIECUTTER_DJANGO]])
+        side_by_side = {
+            "scaffold_s": ours,
+            "cookiecutter_django_s": theirs,
+            "ratio": ours / theirs,
+            "scaffold_files": files[measured],
+            "cookiecutter_django_files": files[COOKIECUTTER_DJANGO],
+        }
+        log(f"generation {framework}: {side_by_side['ratio']:.2f}x cookiecutter-django")
     profiles = {name: profile(variants[name], root, dest) for name in ("floor", measured)}
     rows.sort(key=lambda row: list(variants).index(str(row["variant"])))
     shutil.rmtree(root, ignore_errors=True)
     return {
         "framework": framework,
         "combination": combination_id(fullest(framework)),
-        "files": files,
+        "files": files[measured],
         "measured": measured,
+        "against_cookiecutter_django": side_by_side,
         "commands": {
             name: " ".join(Path(c[0]).name if i == 0 else c for i, c in enumerate(command))
             for name, command in variants.items()
@@ -249,14 +310,57 @@ def measure_framework(framework: str, runs: int, help_text: str | None) -> dict[
     }
 
 
+def startup(runs: int) -> dict[str, Any]:
+    """Whole-process `scaffold --version` and `scaffold --help`, beside a bare `python -c pass`."""
+    root = work_dir("startup")
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "scaffold --version": [str(VENV_BIN / "scaffold"), "--version"],
+        "scaffold --help": [str(VENV_BIN / "scaffold"), "--help"],
+    }
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    for round_number in range(runs + 1):
+        for name, command in commands.items():
+            timed = timed_process(command, cwd=root)
+            if timed.returncode != 0:
+                raise RuntimeError(f"{name} failed ({timed.returncode}):\n{timed.output[-3000:]}")
+            if round_number:
+                walls[name].append(timed.wall)
+    shutil.rmtree(root, ignore_errors=True)
+    result = {name: {"wall_s": median(got), "walls": got} for name, got in walls.items()}
+    for name, row in result.items():
+        log(f"startup {name}: {row['wall_s']:.3f} s")
+    return result
+
+
 def run(*, quick: bool) -> dict[str, Any]:
     runs = 5 if quick else 7
     help_text = scaffold_new_flags()
     if help_text is None:
         log("generation: `scaffold new --no-input` is not there yet; measuring `copier copy`")
+    if cookiecutter_django() is None:
+        log(f"generation: {COOKIECUTTER_DJANGO_VARIABLE} not set; no side-by-side figure")
     return {
         "runs": runs,
         "scaffold_new": help_text is not None,
         "floor_files": FLOOR_FILES,
         "frameworks": [measure_framework(f, runs, help_text) for f in enabled_frameworks()],
+        "startup": startup(STARTUP_RUNS if not quick else 7),
     }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.generation", description=__doc__)
+    parser.add_argument("--cookiecutter-django", metavar="PATH", help="a checkout of it")
+    parser.add_argument("--cookiecutter", metavar="EXE", help="the cookiecutter to run it with")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds")
+    args = parser.parse_args()
+    if args.cookiecutter_django:
+        os.environ[COOKIECUTTER_DJANGO_VARIABLE] = args.cookiecutter_django
+    if args.cookiecutter:
+        os.environ[COOKIECUTTER_VARIABLE] = args.cookiecutter
+    print(json.dumps(run(quick=args.quick), indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,9 +1,9 @@
-"""Matrix timing: the full matrix on 2 cores, per framework and per phase, and where it goes.
+"""The whole suite on 2 cores, per phase and per framework, and its projection to 168.
 
-Runs `pytest -n 2 --dist loadgroup tests/matrix tests/contract tests/serverless` (the matrix as
-scripts/test runs it) with bench/matrix_plugin.py recording each test and each helper; then
-profiles the slowest phase inside one combination, and measures prototypes of the changes it
-recommends. `--quick` runs a labelled sample (every 8th combination) and scales it up.
+Runs `pytest -n 2 --dist loadgroup tests` (everything scripts/test runs) with
+bench/matrix_plugin.py recording each test and each step of the harness; then profiles the
+largest per-combination phase (a project's own suite) inside one combination. `--quick` runs a
+labelled sample (every 8th combination) and scales it up.
 """
 
 from __future__ import annotations
@@ -15,11 +15,8 @@ import shutil
 import sys
 import time
 from collections import defaultdict
-from itertools import combinations as pairs
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 from bench.common import (
     REPO,
@@ -31,13 +28,12 @@ from bench.common import (
     timed_process,
     work_dir,
 )
-from scaffold import options
-from tests.support import contract
-from tests.support.processes import STRONG_SECRET, project_env, run_release, web_process
+from scaffold.combinations import valid_combinations
+from scaffold.questionnaire import load
+from tests.support.processes import declared_pytest_plugins, project_env
 
-SUITES = ["tests/matrix", "tests/contract", "tests/serverless"]
+SUITES = ["tests"]
 WORKERS = 2
-CHEAP_ARGON2 = Path(__file__).parent / "prototypes" / "cheap_argon2"
 # Phase of each test: (node id prefix, test function or "" for all), first match wins.
 PHASES: list[tuple[str, str, str]] = [
     ("tests/matrix/test_render.py", "test_ruff_is_clean", "lint"),
@@ -45,11 +41,24 @@ PHASES: list[tuple[str, str, str]] = [
     ("tests/matrix/test_config_files.py", "", "lint"),
     ("tests/matrix/test_dependencies.py", "", "lint"),
     ("tests/matrix/test_own_suite.py", "", "own suite"),
+    ("tests/contract/test_production_mode.py", "", "production mode"),
     ("tests/contract/", "", "contract"),
+    ("tests/security/test_api_fuzzing.py", "", "schemathesis"),
+    ("tests/security/test_generator_bad_input.py", "", "generator bad input"),
+    ("tests/security/", "", "security"),
     ("tests/serverless/", "", "serverless"),
+    ("tests/production/", "", "container start"),
+    ("tests/standalone/", "", "standalone install"),
+    ("tests/update/", "", "update"),
+    ("tests/e2e/", "", "e2e"),
+    ("tests/", "", "unit"),
 ]
-# Helper time moved out of the test that happened to pay it, into the phase it belongs to.
-HELPER_PHASES = {"render (Copier)": "render", "PostgreSQL server start": "fixtures (PostgreSQL)"}
+# Step time moved out of the test that happened to pay it, into the phase it belongs to.
+HELPER_PHASES = {
+    "render (Copier)": "render",
+    "PostgreSQL server start": "fixtures (PostgreSQL)",
+    "deployment: migrate and start": "deployment",
+}
 
 
 def phase_of(record: dict[str, Any]) -> str:
@@ -136,10 +145,26 @@ def aggregate(run: dict[str, Any]) -> dict[str, Any]:
             if record["combination"]:
                 combos.add(combination_id(record["combination"]))
     worker_seconds = sum(phases.values())
+    # How each test function grows: with the combinations (parametrized over them), with the
+    # frameworks (a few per framework: its fullest, one per database kind), or not at all.
+    frameworks_enabled = max(
+        len({r["framework"] for w in run["workers"] for r in w["records"] if r["framework"]}), 1
+    )
+    touched: dict[str, set[str]] = defaultdict(set)
+    for worker in run["workers"]:
+        for record in worker["records"]:
+            if record["combination"]:
+                key = f"{record['module'].split('/')[-1]}::{record['function']}"
+                touched[key].add(combination_id(record["combination"]))
+    scaling = {
+        key: "combination" if len(ids) > 3 * frameworks_enabled else "framework"
+        for key, ids in touched.items()
+    }
     return {
         "phases": dict(sorted(phases.items(), key=lambda kv: -kv[1])),
         "frameworks": {k: dict(v) for k, v in frameworks.items()},
         "functions": dict(sorted(functions.items(), key=lambda kv: -kv[1][1])),
+        "scaling": scaling,
         "helpers": dict(sorted(helpers.items(), key=lambda kv: -kv[1][1])),
         "combinations": len(combos),
         "renders": renders,
@@ -148,38 +173,14 @@ def aggregate(run: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def pairwise_subset(framework: str) -> list[dict[str, Any]]:
-    """A small set of the framework's valid combinations covering every valid pair of option
-    values (greedy): the candidates for the slow phases under a tiered matrix."""
-    combos = options.valid_combinations(framework=framework)
-    names = [q.name for q in options.option_questions() if q.name != options.FRAMEWORK]
-
-    def pairs_of(combination: dict[str, Any]) -> set[tuple[Any, ...]]:
-        return {(a, combination[a], b, combination[b]) for a, b in pairs(names, 2)}
-
-    needed = set().union(*(pairs_of(c) for c in combos)) if combos else set()
-    chosen: list[dict[str, Any]] = []
-    while needed:
-        best = max(combos, key=lambda c: len(pairs_of(c) & needed))
-        chosen.append(best)
-        needed -= pairs_of(best)
-    return chosen
-
-
 def own_suite_profile(project: Path, env: dict[str, str]) -> dict[str, Any]:
     """Inside one project's own suite: interpreter, app import, pytest start-up and collection,
     the tests themselves by file, and the functions that take the most time (cProfile)."""
     python = str(VENV_BIN / "python")
-    plugins = [
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:schemathesis",
-        "-p",
-        "no:copie",
-        "-p",
-        "no:xdist",
-    ]
+    # As the harness runs it: the project's own pytest plugins only.
+    plugins = ["-p", "no:cacheprovider"]
+    plugins += [arg for module in declared_pytest_plugins(project) for arg in ("-p", module)]
+    env = {**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     target = _procfile_import(project)
 
     def wall(command: list[str], runs: int = 3) -> float:
@@ -222,11 +223,11 @@ def own_suite_profile(project: Path, env: dict[str, str]) -> dict[str, Any]:
 
 def _procfile_import(project: Path) -> str:
     """The module the Procfile's web: line serves (`app.main` from `app.main:app`)."""
-    from bench.frameworks import bare
+    from tests.support.frameworks import FRAMEWORKS
 
     answers = (project / ".copier-answers.yml").read_text()
     framework = re.search(r"^framework: (\w+)", answers, re.M)
-    spec = bare(framework.group(1)) if framework else None
+    spec = FRAMEWORKS.get(framework.group(1)) if framework else None
     return spec.procfile_target.split(":")[0] if spec else "app"
 
 
@@ -257,41 +258,6 @@ def _top_functions(stats_file: Path, top: int = 12) -> list[dict[str, Any]]:
     return [{"total_s": total}, {"by_tottime": by_tottime}, {"by_cumtime": by_cumtime}]
 
 
-def contract_prototype(project: Path, combination: dict[str, Any]) -> dict[str, Any]:
-    """The HTTP contract checks of one combination against its app, as the tests run them, with
-    the production Argon2 profile and with a cheap one (bench/prototypes/cheap_argon2)."""
-    answers = {**combination, "project_name": "My Service"}
-    found = {}
-    for label, extra in (
-        ("production Argon2", {}),
-        ("cheap Argon2", {"PYTHONPATH": str(CHEAP_ARGON2)}),
-    ):
-        env = project_env(SECRET_KEY=STRONG_SECRET, **extra)
-        if combination["database"] != "none":
-            env["DATABASE_URL"] = f"sqlite:///{project.parent / (label.replace(' ', '-') + '.db')}"
-        start = time.perf_counter()
-        run_release(project, env=env)
-        released = time.perf_counter()
-        with web_process(project, env=env) as app:
-            base_url = app.base_url
-            started = time.perf_counter()
-            failures = 0
-            for check in contract.applicable_checks(answers).values():
-                with httpx.Client(base_url=base_url, timeout=30) as client:
-                    try:
-                        check(client, answers)
-                    except AssertionError:
-                        failures += 1
-            checked = time.perf_counter()
-        found[label] = {
-            "release_s": released - start,
-            "start_s": started - released,
-            "checks_s": checked - started,
-            "failures": failures,
-        }
-    return found
-
-
 def profile_and_prototypes() -> dict[str, Any]:
     """One representative combination (the richest SQLite one of the first framework)."""
     from tests.support.combinations import enabled_frameworks
@@ -305,7 +271,6 @@ def profile_and_prototypes() -> dict[str, Any]:
     result = {
         "combination": combination_id(combination),
         "own_suite": own_suite_profile(project, env),
-        "contract": contract_prototype(project, combination),
         "render": render_prototype(combination, root),
     }
     shutil.rmtree(root, ignore_errors=True)
@@ -323,7 +288,7 @@ def render_prototype(combination: dict[str, Any], root: Path, runs: int = 5) -> 
     plain = root / "template-copy"
     shutil.copytree(REPO / "templates", plain / "templates")
     shutil.copy2(REPO / "copier.yml", plain / "copier.yml")
-    data = {**options.answers_for_defaults(), **combination}
+    data = {**load().answers_for_defaults(), **combination}
     timings: dict[str, list[float]] = {
         "git repo, vcs_ref HEAD (as the tests)": [],
         "plain copy": [],
@@ -349,7 +314,7 @@ def render_prototype(combination: dict[str, Any], root: Path, runs: int = 5) -> 
 
 def run(*, quick: bool) -> dict[str, Any]:
     sample = 8 if quick else 1
-    total = len(options.valid_combinations())
+    total = len(valid_combinations())
     measured = run_matrix(sample)
     aggregated = aggregate(measured)
     result: dict[str, Any] = {
@@ -363,28 +328,7 @@ def run(*, quick: bool) -> dict[str, Any]:
     )
     try:
         result["profile"] = profile_and_prototypes()
-        # More workers than cores, on every 8th combination, one run after the other: does
-        # waiting on subprocesses and servers leave the cores idle?
-        two = run_matrix(8, label=" (2 workers)")
-        four = run_matrix(8, label=" (4 workers)", workers=4)
-        result["workers"] = {
-            "sample": two["sample"],
-            "2": {"wall_s": two["wall_s"], **_renders(two), "summary": two["summary"]},
-            "4": {"wall_s": four["wall_s"], **_renders(four), "summary": four["summary"]},
-        }
-    except Exception as error:  # the main measurement stands without the prototypes
-        log(f"matrix prototypes failed: {error!r}")
+    except Exception as error:  # the main measurement stands without the profile
+        log(f"matrix profile failed: {error!r}")
         result["prototype_error"] = repr(error)
-    result["pairwise"] = {
-        framework: {
-            "subset": len(pairwise_subset(framework)),
-            "all": len(options.valid_combinations(framework=framework)),
-        }
-        for framework in {c["framework"] for c in options.valid_combinations()}
-    }
     return result
-
-
-def _renders(run: dict[str, Any]) -> dict[str, Any]:
-    aggregated = aggregate(run)
-    return {"renders": aggregated["renders"], "combinations": aggregated["combinations"]}

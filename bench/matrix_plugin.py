@@ -1,10 +1,10 @@
-"""pytest plugin for `bench.matrix`: where the matrix's time goes, without touching tests/.
+"""pytest plugin for `bench.matrix`: where the suite's time goes, without touching tests/.
 
 Loaded with `-p bench.matrix_plugin` (in the controller and every xdist worker). It records each
-test's wall time (setup, call with its subtests, teardown), and times the helpers the tests use:
-Copier renders, the PostgreSQL server, the project's own suite, migrations, web process start-ups
-and every subprocess, by wrapping them before the test modules import them. Each process writes
-`BENCH_MATRIX_OUT/<worker>.json` at the end.
+test's wall time (setup, call with its subtests, teardown), listens to the steps the harness
+names (tests/support/timing.py: Copier renders, the PostgreSQL server, deployments, own suites,
+migrations, web process start-ups) and times every subprocess by what it runs. Each process
+writes `BENCH_MATRIX_OUT/<worker>.json` at the end.
 
 `BENCH_MATRIX_SAMPLE=N` keeps every N-th combination of each framework (a labelled sample for
 quick runs); the default 1 keeps them all.
@@ -16,8 +16,7 @@ import json
 import os
 import subprocess
 import time
-from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
@@ -85,30 +84,11 @@ def _subprocess_label(args: Any) -> str:
 
 
 def _patch() -> None:
-    import pytest_copie.plugin as copie_plugin
+    from tests.support import timing
 
-    from tests.support import postgres, processes
-
-    copie_plugin.Copie.copy = _timed("render (Copier)", copie_plugin.Copie.copy)  # type: ignore[method-assign]
-    postgres.PostgresServer.start = _timed("PostgreSQL server start", postgres.PostgresServer.start)  # type: ignore[method-assign]
-    postgres.PostgresServer.create_database = _timed(  # type: ignore[method-assign]
-        "PostgreSQL create database", postgres.PostgresServer.create_database
-    )
-    processes.run_test_suite = _timed("own suite (subprocess)", processes.run_test_suite)
-    processes.run_release = _timed("release: migrations", processes.run_release)
-    processes.run_web_until_exit = _timed(
-        "web process refusing to start", processes.run_web_until_exit
-    )
-    original_web = processes.web_process
-
-    @contextmanager
-    def web_process(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        start = time.perf_counter()
-        with original_web(*args, **kwargs) as app:
-            _add("web process start until /health", time.perf_counter() - start)
-            yield app
-
-    processes.web_process = web_process
+    # The harness names its own steps (renders, servers, own suites...); every subprocess is
+    # counted too, by what it runs.
+    timing.listen(_add)
     original_run = subprocess.run
 
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -140,17 +120,17 @@ def _combination(item: pytest.Item) -> dict[str, Any] | None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if _SAMPLE <= 1:
         return
-    from scaffold import options
+    from scaffold.combinations import combination_id, valid_combinations
 
     keep = {
-        options.combination_id(combination)
-        for framework in {c["framework"] for c in options.valid_combinations()}
-        for combination in options.valid_combinations(framework=framework)[::_SAMPLE]
+        combination_id(combination)
+        for framework in {c["framework"] for c in valid_combinations()}
+        for combination in valid_combinations(framework=framework)[::_SAMPLE]
     }
     selected, deselected = [], []
     for item in items:
         combination = _combination(item)
-        if combination is None or options.combination_id(combination) in keep:
+        if combination is None or combination_id(combination) in keep:
             selected.append(item)
         else:
             deselected.append(item)

@@ -10,12 +10,14 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import copier
 import pytest
 import yaml
 
-from scaffold import __version__, render
+from scaffold import __version__, own_template, render
 from scaffold.errors import RenderError, UpdateError, UserError
-from scaffold.paths import template_root
+from scaffold.own_template import is_own_source, stored_template, template_root
+from scaffold.sources import open_template
 from tests.support.template_repo import (
     commit,
     git,
@@ -32,7 +34,7 @@ def answers_of(project: Path) -> dict[str, Any]:
 
 def generate(template: Path | str, dest: Path, **kwargs: Any) -> render.Rendered:
     vcs_ref = kwargs.pop("vcs_ref", None)
-    with render.open_template(template, vcs_ref=vcs_ref) as source:
+    with open_template(template, vcs_ref=vcs_ref) as source:
         answers = kwargs.pop("answers", {"name": "shop"})
         return render.generate(answers, dest, source=source, **kwargs)
 
@@ -72,7 +74,7 @@ def test_refuses_a_folder_that_is_not_empty(template: Path, tmp_path: Path) -> N
     dest = tmp_path / "busy"
     write(dest, {"mine.txt": "mine\n"})
 
-    with pytest.raises(UserError, match="exists and is not empty.*--force"):
+    with pytest.raises(UserError, match="exists and is not empty: choose another folder"):
         generate(template, dest)
 
     assert sorted(path.name for path in tmp_path.iterdir()) == ["busy", "template"]
@@ -135,7 +137,7 @@ def test_the_template_runs_commands_only_when_trusted(template: Path, tmp_path: 
     write(template, {"copier.yml": config + "_tasks: ['touch task-ran']\n"})
     commit(template, "tasks", tag="v2")
 
-    with pytest.raises(UserError, match="--trust"):
+    with pytest.raises(UserError, match="Review what the template runs"):
         generate(template, tmp_path / "untrusted")
     generate(template, tmp_path / "trusted", trust=True)
 
@@ -153,7 +155,7 @@ def test_copier_yml_is_read_at_the_ref_that_renders(template: Path) -> None:
     write(template, {"copier.yml": config.replace("default: demo", "default: dirty")})
 
     def default_name(vcs_ref: str | None) -> str:
-        with render.open_template(template, vcs_ref=vcs_ref) as source:
+        with open_template(template, vcs_ref=vcs_ref) as source:
             return str(source.questionnaire.default("name"))
 
     assert default_name(None) == "demo"  # the newest tag, as Copier renders
@@ -164,7 +166,7 @@ def test_copier_yml_is_read_at_the_ref_that_renders(template: Path) -> None:
 def test_a_git_url_is_recorded_as_given(template: Path, tmp_path: Path) -> None:
     url = "git+" + template.as_uri()  # Copier's spelling of a git URL without a .git suffix
 
-    with render.open_template(url) as source:
+    with open_template(url) as source:
         assert source.location == url
         assert source.questionnaire.default("kind") == "web"
         render.generate({"name": "shop"}, tmp_path / "shop", source=source)
@@ -176,7 +178,7 @@ def test_a_plain_folder_renders_but_says_it_cannot_update(tmp_path: Path) -> Non
     plain = tmp_path / "plain"
     write(plain, {"copier.yml": "_subdirectory: project\nname: demo\n", "project/a.txt": "a\n"})
 
-    with render.open_template(plain) as source:
+    with open_template(plain) as source:
         assert not source.updatable
         render.generate({}, tmp_path / "shop", source=source)
 
@@ -188,10 +190,10 @@ def test_the_bundled_template_is_stored_as_a_tagged_git_repository(tmp_path: Pat
     write(bundled, {"copier.yml": "name: demo\n", "templates/x.txt": "1\n"})
     store = tmp_path / "store"
 
-    repo, tag = render.stored_template(bundled, store=store)
-    again = render.stored_template(bundled, store=store)
+    repo, tag = stored_template(bundled, store=store)
+    again = stored_template(bundled, store=store)
     write(bundled, {"templates/x.txt": "2\n"})
-    changed_repo, changed = render.stored_template(bundled, store=store)
+    changed_repo, changed = stored_template(bundled, store=store)
 
     assert (repo, tag) == (store / "template", f"v{__version__}")
     assert again == (repo, tag)
@@ -208,10 +210,10 @@ def test_an_installed_scaffold_renders_projects_that_copier_can_update(
     # scaffold installed from a wheel: its template is a plain folder inside the package.
     bundled = tmp_path / "site-packages" / "scaffold" / "_template"
     shutil.copytree(template, bundled, ignore=shutil.ignore_patterns(".git"))
-    monkeypatch.setattr(render, "template_root", lambda: bundled)
-    monkeypatch.setenv(render.DATA_DIR_VARIABLE, str(tmp_path / "data"))
+    monkeypatch.setattr(own_template, "template_root", lambda: bundled)
+    monkeypatch.setenv(own_template.DATA_DIR_VARIABLE, str(tmp_path / "data"))
 
-    with render.open_template() as source:
+    with open_template() as source:
         assert source.own
         render.generate({"name": "shop"}, tmp_path / "shop", source=source)
     project = tmp_path / "shop"
@@ -222,8 +224,8 @@ def test_an_installed_scaffold_renders_projects_that_copier_can_update(
 
     # The next scaffold release bundles a changed template.
     write(bundled, {"templates/web/notes.txt": "notes, improved\n"})
-    monkeypatch.setattr(render, "__version__", "99.0.0")
-    with render.open_template():
+    monkeypatch.setattr(own_template, "__version__", "99.0.0")
+    with open_template():
         pass
     report = render.update(project)
 
@@ -331,9 +333,9 @@ def test_update_leaves_the_secret_alone_and_keeps_it_out_of_the_answers(
 
 
 def test_the_own_template_is_trusted_and_others_are_not(template: Path) -> None:
-    assert render._is_own_source(str(template_root()))
-    assert not render._is_own_source(str(template))
-    assert not render._is_own_source("https://example.com/template.git")
+    assert is_own_source(str(template_root()))
+    assert not is_own_source(str(template))
+    assert not is_own_source("https://example.com/template.git")
 
 
 @pytest.mark.parametrize(
@@ -344,7 +346,7 @@ def test_a_path_that_is_no_template_is_refused(tmp_path: Path, name: str, messag
     (tmp_path / "file.txt").write_text("not a template\n")
     (tmp_path / "empty").mkdir()
 
-    with pytest.raises(UserError, match=message), render.open_template(tmp_path / name):
+    with pytest.raises(UserError, match=message), open_template(tmp_path / name):
         pass
 
 
@@ -355,7 +357,7 @@ def test_ctrl_c_during_an_update_restores_the_clean_tree(
         write(path, {"notes.txt": "half-updated\n", "new-file.txt": "half-written\n"})
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(render.copier, "run_update", interrupted)
+    monkeypatch.setattr(copier, "run_update", interrupted)
 
     with pytest.raises(KeyboardInterrupt):
         render.update(project)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +15,13 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from scaffold import cli, options, wizard
+from scaffold import cli
+from scaffold.answers import Walked, walk
 from scaffold.cli import new as new_command
-from scaffold.errors import Cancelled, NotInteractive
-from scaffold.options import Questionnaire
-from scaffold.rules import NEEDS
+from scaffold.cli.wizard import Wizard, finish
+from scaffold.errors import Cancelled, NotInteractive, UserError
+from scaffold.needs import NEEDS
+from scaffold.questionnaire import Questionnaire, load
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DOWN, UP, ENTER, SPACE, CLEAR, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x15", "\x03"
@@ -41,20 +44,41 @@ def keyboard() -> Iterator[Any]:
         yield pipe
 
 
+@dataclass
+class Result:
+    answers: dict[str, Any]
+    needs: tuple[str, ...]
+    dest: Path
+    install: bool
+
+
 def run_wizard(
-    keyboard: Any, keys: str, questionnaire: Questionnaire | None = None, **kwargs: Any
-) -> tuple[wizard.WizardResult, str]:
+    keyboard: Any,
+    keys: str,
+    questionnaire: Questionnaire | None = None,
+    *,
+    given: dict[str, Any] | None = None,
+    needs: tuple[str, ...] | None = None,
+    dest: Path | None = Path("dest"),
+    install: bool | None = False,
+    destination_problem: Callable[[Path], UserError | None] = lambda _: None,
+) -> tuple[Result, str]:
+    """The wizard as `scaffold new` runs it: the walk with the wizard asking, then `finish`."""
     out = io.StringIO()
     keyboard.send_text(keys)
     keyboard.close()  # a prompt left without keys fails with EOF instead of waiting forever
-    kwargs.setdefault("install", False)
-    kwargs.setdefault("dest", Path("dest"))
-    result = wizard.run(
-        questionnaire or options.load(),
-        console=Console(file=out, width=200, no_color=True),
-        **kwargs,
+    questionnaire = questionnaire or load()
+    console = Console(file=out, width=200, no_color=True)
+    walked: Walked = walk(questionnaire, given, needs=needs, asker=Wizard(console))
+    where, install_now = finish(
+        questionnaire,
+        walked.answers,
+        console=console,
+        dest=dest,
+        install=install,
+        destination_problem=destination_problem,
     )
-    return result, out.getvalue()
+    return Result(walked.answers, walked.needs, where, install_now), out.getvalue()
 
 
 def test_accepting_the_recommendation(keyboard: Any) -> None:
@@ -85,13 +109,15 @@ def test_accepting_the_recommendation(keyboard: Any) -> None:
     }
     assert "FastAPI (best fit)" in shown
     assert "FastAPI validates every request" in shown
-    assert "api_docs=yes" in shown  # suggested options, with their reason
+    assert "api_docs=true" in shown  # suggested options, with their reason
     assert "Summary" in shown and "orders_api" in shown
 
 
-def test_best_fit_not_available_falls_back_with_the_reason(keyboard: Any) -> None:
+def test_best_fit_not_available_falls_back_with_the_reason(
+    keyboard: Any, without_tornado: Questionnaire
+) -> None:
     keys = ENTER * TEXT_QUESTIONS + needs("realtime") + ENTER + ENTER * 6 + ENTER
-    result, shown = run_wizard(keyboard, keys)
+    result, shown = run_wizard(keyboard, keys, without_tornado)
 
     assert result.answers["framework"] == "fastapi"
     assert result.answers["use_async"] is True  # realtime suggests async handlers
@@ -135,14 +161,16 @@ def test_team_experience_is_asked_and_counts(keyboard: Any, all_enabled: Questio
     assert result.answers["framework"] == "flask"
 
 
-def test_a_disabled_choice_cannot_be_picked(keyboard: Any) -> None:
-    # Every framework but FastAPI is disabled: the arrows skip them all.
-    keys = ENTER * TEXT_QUESTIONS + ENTER + ENTER + UP + UP + DOWN + UP + ENTER
+def test_a_disabled_choice_cannot_be_picked(keyboard: Any, without_tornado: Questionnaire) -> None:
+    # From FastAPI (the default), one down is Tornado, which is disabled: the arrow skips it.
+    keys = ENTER * TEXT_QUESTIONS + ENTER + ENTER + DOWN + ENTER
     keys += UP + ENTER  # database: sqlite -> none ...
-    keys += ENTER * 3 + ENTER  # ... so auth is not asked; api_docs, use_async, serverless; create
-    result, shown = run_wizard(keyboard, keys)
+    keys += (
+        ENTER * 2 + ENTER
+    )  # ... so auth is not asked; api_docs, use_async (serverless: no); create
+    result, shown = run_wizard(keyboard, keys, without_tornado)
 
-    assert result.answers["framework"] == "fastapi"
+    assert result.answers["framework"] == "pyramid"
     assert (result.answers["database"], result.answers["auth"]) == ("none", "none")
     assert "auth: None (JWT auth needs a database: users are stored; Session auth" in shown
 
@@ -156,10 +184,10 @@ def test_invalid_text_is_refused_with_the_reason(keyboard: Any) -> None:
     assert result.answers["project_slug"] == "json_tools"
 
 
-def test_given_answers_and_needs_are_not_asked(keyboard: Any) -> None:
+def test_given_answers_and_needs_are_not_asked(keyboard: Any, all_enabled: Questionnaire) -> None:
     given = {"project_name": "Shop", "database": "postgresql", "auth": "jwt"}
     keys = ENTER * (TEXT_QUESTIONS - 1) + ENTER + ENTER * 3 + ENTER
-    result, shown = run_wizard(keyboard, keys, given=given, needs=("complex-models",))
+    result, shown = run_wizard(keyboard, keys, all_enabled, given=given, needs=("complex-models",))
 
     assert result.answers["database"] == "postgresql"
     assert result.answers["auth"] == "jwt"
@@ -176,8 +204,8 @@ def test_install_and_destination_are_asked_when_not_given(keyboard: Any, tmp_pat
     keys += CLEAR + str(busy) + ENTER  # refused: not empty
     keys += CLEAR + str(tmp_path / "fresh") + ENTER + ENTER
 
-    def problem(path: Path) -> str | None:
-        return "not empty" if path == busy else None
+    def problem(path: Path) -> UserError | None:
+        return UserError("not empty") if path == busy else None
 
     result, _ = run_wizard(keyboard, keys, install=None, dest=None, destination_problem=problem)
 
@@ -198,7 +226,7 @@ def test_ctrl_c_cancels(keyboard: Any) -> None:
 
 
 def test_closed_input_says_how_to_run_without_prompts(keyboard: Any) -> None:
-    with pytest.raises(NotInteractive, match="--no-input"):
+    with pytest.raises(NotInteractive, match="without a terminal"):
         run_wizard(keyboard, ENTER * 2)
 
 
@@ -207,7 +235,7 @@ def test_closed_input_says_how_to_run_without_prompts(keyboard: Any) -> None:
 
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(new_command, "_is_interactive", lambda: True)
+    monkeypatch.setattr(new_command, "is_interactive", lambda: True)
     monkeypatch.setenv("COLUMNS", "200")
 
 

@@ -1,13 +1,23 @@
-"""Errors raised by scaffold; ``cli.main`` turns them into one line on stderr and an exit code."""
+"""Errors raised by scaffold; ``cli.main`` turns them into one line on stderr and an exit code.
+
+The messages say what went wrong and what to do in words, never naming a command-line flag: the
+command line adds its own hint for the errors it can offer a flag for.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
 
 __all__ = [
+    "BestFitUnavailable",
     "Cancelled",
+    "CheckFailed",
+    "DestinationNotEmpty",
+    "GitFailed",
     "InstallError",
     "InvalidAnswer",
     "InvalidTemplate",
@@ -17,6 +27,7 @@ __all__ = [
     "TemplateNotFound",
     "UnknownNeed",
     "UnknownQuestion",
+    "UntrustedTemplate",
     "UpdateError",
     "UserError",
 ]
@@ -96,30 +107,66 @@ class Cancelled(ScaffoldError):
 class NotInteractive(UserError):
     """A question had to be asked but there is no terminal to ask it on."""
 
-    def __init__(self, *, hint: str) -> None:
-        super().__init__(f"Cannot ask questions without a terminal: {hint}")
-        self.hint = hint
+    def __init__(self) -> None:
+        super().__init__("Cannot ask questions without a terminal")
 
 
-class RenderError(ScaffoldError):
+class DestinationNotEmpty(UserError):
+    """The destination folder holds files already."""
+
+    def __init__(self, *, dest: Path) -> None:
+        super().__init__(f"{dest} exists and is not empty: choose another folder")
+        self.dest = dest
+
+
+class BestFitUnavailable(UserError):
+    """The needs point to a framework the template does not offer, and nobody was asked."""
+
+    def __init__(
+        self, *, best: str, reasons: Iterable[str], why: str, next_best: str, next_best_name: str
+    ) -> None:
+        super().__init__(
+            f"{best} fits these needs best ({'; '.join(reasons)}), but {why}. Nothing was "
+            f"rendered: the next best available is {next_best_name}"
+        )
+        self.next_best = next_best
+
+
+class _Reasoned(ScaffoldError):
+    """An error whose message is a fixed lead-in and a reason."""
+
+    lead_in: ClassVar[str] = ""
+
+    def __init__(self, *, reason: str) -> None:
+        super().__init__(f"{self.lead_in}{reason}")
+        self.reason = reason
+
+
+class RenderError(_Reasoned):
     """Copier failed to render or update a project."""
 
-    def __init__(self, *, reason: str) -> None:
-        super().__init__(f"Rendering failed: {reason}")
-        self.reason = reason
+    lead_in = "Rendering failed: "
 
 
-class InstallError(ScaffoldError):
+class GitFailed(RenderError):
+    """git failed while making the new project's repository."""
+
+
+class InstallError(_Reasoned):
     """Installing a project's dependencies into its .venv failed."""
 
-    def __init__(self, *, reason: str) -> None:
-        super().__init__(f"Installing the dependencies failed: {reason}")
-        self.reason = reason
+    lead_in = "Installing the dependencies failed: "
 
 
-class UpdateError(UserError):
+class UpdateError(_Reasoned, UserError):
     """A project cannot be updated or checked: not a Copier project, dirty, unreachable source."""
 
-    def __init__(self, *, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+
+class UntrustedTemplate(UpdateError):
+    """The template runs commands (tasks, migrations) and was not trusted to."""
+
+
+class CheckFailed(UpdateError):
+    """`scaffold check` could not tell whether a newer release exists (exit code 2, for CI)."""
+
+    exit_code: ClassVar[int] = 2

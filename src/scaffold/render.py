@@ -1,63 +1,44 @@
-"""Render, update and check projects with Copier: the only module that imports it."""
+"""Render, update and check projects with Copier: the one module that runs it."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import copier
-import platformdirs
 import yaml
-from copier.errors import UnsafeTemplateError
 
-from scaffold import __version__, options, project
-from scaffold.errors import RenderError, ScaffoldError, UpdateError, UserError
-from scaffold.options import Questionnaire
-from scaffold.paths import template_root
+from scaffold import git, own_template
+from scaffold.compile_cache import cache_compiles
+from scaffold.errors import (
+    DestinationNotEmpty,
+    RenderError,
+    ScaffoldError,
+    UntrustedTemplate,
+    UpdateError,
+    UserError,
+)
+from scaffold.sources import TemplateSource
 
 __all__ = [
     "ANSWERS_FILE",
     "CheckReport",
     "Rendered",
-    "TemplateSource",
     "UpdateReport",
     "check",
     "destination_problem",
     "generate",
-    "open_template",
     "read_answers",
-    "stored_template",
     "update",
 ]
 
 ANSWERS_FILE = ".copier-answers.yml"
-CONFLICT_MARKER = re.compile(r"^<{7} ", re.MULTILINE)
-_URL = re.compile(r"^([a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:|gh:|gl:)", re.IGNORECASE)
-DATA_DIR_VARIABLE = "SCAFFOLD_DATA_DIR"
-"""Where the wheel's bundled template becomes a git repository (default: the user data dir)."""
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateSource:
-    """Where a project is rendered from, and what Copier stores as its `_src_path`."""
-
-    location: str
-    """A path or URL; Copier records it, and `copier update` reads the template from it."""
-    questionnaire: Questionnaire
-    """copier.yml as it is at the ref that will be rendered."""
-    vcs_ref: str | None = None
-    updatable: bool = True
-    """Whether the source is a git repository, which `copier update` needs."""
-    own: bool = False
-    """Whether it is scaffold's own template (trusted to run its migrations)."""
+_CONFLICT_MARKER = re.compile(r"^<{7} ", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +57,7 @@ class UpdateReport:
     path: Path
     old_commit: str
     new_commit: str
-    changes: tuple[project.Change, ...]
+    changes: tuple[git.Change, ...]
     conflicts: tuple[str, ...]
     rejects: tuple[str, ...]
     answers: Mapping[str, Any] = field(default_factory=dict)
@@ -95,139 +76,20 @@ class CheckReport:
         """Tell whether a newer release than the project's exists."""
         if self.latest is None:
             return False
-        current = project.parse_commit_version(self.current)
-        latest = project.parse_commit_version(self.latest)
+        current = git.parse_commit_version(self.current)
+        latest = git.parse_commit_version(self.latest)
         return current is None or (latest is not None and latest > current)
-
-
-# Template sources ---------------------------------------------------------------------------------
-
-
-def _is_url(source: str) -> bool:
-    return bool(_URL.match(source)) and not Path(source).exists()
-
-
-@contextmanager
-def open_template(
-    template: str | os.PathLike[str] | None = None,
-    *,
-    vcs_ref: str | None = None,
-    store: Path | None = None,
-) -> Iterator[TemplateSource]:
-    """Resolve a template source and read its copier.yml at the ref Copier will render.
-
-    Without `template`, scaffold's own: its git checkout, or else the copy bundled in the wheel,
-    committed and tagged into a git repository under the user data dir (`store`), so that the
-    project's `_src_path` is a git repository `copier update` can read, offline.
-
-    Raises:
-        TemplateNotFound: When there is no template there.
-        UserError: When a git source cannot be read.
-    """
-    with tempfile.TemporaryDirectory(prefix="scaffold-template-") as scratch:
-        work = Path(scratch)
-        if template is None:
-            root = template_root()
-            if project.git_toplevel(root) == root:
-                yield _local_source(root, vcs_ref=vcs_ref, work=work, own=True)
-            elif project.git_available():
-                repo, tag = stored_template(root, store=store or _default_store())
-                yield _local_source(repo, vcs_ref=vcs_ref or tag, work=work, own=True)
-            else:
-                yield _plain_source(root)
-            return
-        text = os.fspath(template)
-        if _is_url(text):
-            clone = work / "clone"
-            project.clone(text, clone)
-            ref = vcs_ref or _latest_ref(text)
-            config = _config_at(clone, ref, work)
-            yield TemplateSource(location=text, questionnaire=options.load(config), vcs_ref=vcs_ref)
-            return
-        path = Path(text).expanduser().resolve()
-        if not path.exists():
-            raise UserError(f"Template not found: {path} does not exist")
-        if not path.is_dir():
-            raise UserError(f"{path} is not a directory: a template is a folder with a copier.yml")
-        if project.git_toplevel(path) == path:
-            yield _local_source(path, vcs_ref=vcs_ref, work=work, own=path == template_root())
-        else:
-            yield _plain_source(path)
-
-
-def _plain_source(path: Path) -> TemplateSource:
-    """A template folder that is not a git repository: renders, but cannot update."""
-    return TemplateSource(location=str(path), questionnaire=options.load(path), updatable=False)
-
-
-def _local_source(path: Path, *, vcs_ref: str | None, work: Path, own: bool) -> TemplateSource:
-    """A local git repository; copier.yml is read at `vcs_ref`, or the ref Copier picks."""
-    if vcs_ref == "HEAD":
-        # Copier renders the working tree, uncommitted changes included, for HEAD.
-        config = path
-    else:
-        config = _config_at(path, vcs_ref or _latest_ref(str(path)), work)
-    return TemplateSource(
-        location=str(path), questionnaire=options.load(config), vcs_ref=vcs_ref, own=own
-    )
-
-
-def _latest_ref(source: str) -> str:
-    """Return what Copier renders without a ref: the newest PEP 440 tag, else the last commit."""
-    try:
-        latest = project.latest_release(source)
-    except UpdateError as error:
-        raise UserError(str(error)) from error
-    return latest[0] if latest else "HEAD"
-
-
-def _config_at(repo: Path, ref: str, work: Path) -> Path:
-    """Write the repository's copier.yml at `ref` into `work` and return its path."""
-    target = work / "config" / ref.replace("/", "_")
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "copier.yml").write_text(project.show_file(repo, ref, "copier.yml"), "utf-8")
-    return target / "copier.yml"
-
-
-def _default_store() -> Path:
-    configured = os.environ.get(DATA_DIR_VARIABLE)
-    return Path(configured) if configured else platformdirs.user_data_path("scaffold")
-
-
-def stored_template(root: Path, *, store: Path) -> tuple[Path, str]:
-    """Commit the template folder `root` into the git repository `store`/template and tag it.
-
-    The tag is ``v<scaffold version>``; the same version with different content (a development
-    build) gets ``v<version>+<tree>``, a PEP 440 local version. Each scaffold version installed
-    adds its tag, so `copier update` finds both a project's old version and the new one.
-    """
-    repo = store / "template"
-    if project.git_toplevel(repo) != repo.resolve():
-        repo.mkdir(parents=True, exist_ok=True)
-        project.init_repository(repo)
-    for child in repo.iterdir():
-        if child.name != ".git":
-            shutil.rmtree(child) if child.is_dir() else child.unlink()
-    ignore = shutil.ignore_patterns("__pycache__", "*.py[co]")
-    for child in root.iterdir():
-        if child.name in {".git", "__pycache__"}:
-            continue
-        if child.is_dir():
-            shutil.copytree(child, repo / child.name, ignore=ignore)
-        else:
-            shutil.copy2(child, repo / child.name)
-    return repo, project.tag_tree(repo, f"v{__version__}", message=f"scaffold {__version__}")
 
 
 # Rendering ----------------------------------------------------------------------------------------
 
 
-def destination_problem(dest: Path, *, force: bool) -> str | None:
-    """Say why a project cannot be rendered into `dest`, or return None when it can."""
+def destination_problem(dest: Path, *, force: bool) -> UserError | None:
+    """Say why a project cannot be rendered into `dest` (`force`: into a folder with files)."""
     if dest.exists() and not dest.is_dir():
-        return f"{dest} exists and is not a folder"
+        return UserError(f"{dest} exists and is not a folder")
     if dest.is_dir() and any(dest.iterdir()) and not force:
-        return f"{dest} exists and is not empty: choose another folder, or pass --force to add the project's files to it (files of the same name are overwritten)"  # noqa: E501
+        return DestinationNotEmpty(dest=dest)
     return None
 
 
@@ -252,25 +114,18 @@ def generate(
     dest = dest.expanduser().absolute()
     problem = destination_problem(dest, force=force)
     if problem:
-        raise UserError(problem)
+        raise problem
     created = [parent for parent in (dest.parent, *dest.parent.parents) if not parent.exists()]
     dest.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
     # Rendered under the final name, so that Copier's `_folder_name` is the project's own.
     staged = scratch / dest.name
+    from copier.errors import UnsafeTemplateError
+
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            worker = copier.run_copy(
-                source.location,
-                staged,
-                data=dict(answers),
-                defaults=True,
-                quiet=True,
-                unsafe=trust,
-                vcs_ref=source.vcs_ref,
-            )
-        recorded = dict(worker.answers.combined)
+            recorded = _copy(source, staged, answers=answers, trust=trust)
         if prepare is not None:
             prepare(staged)
         _move_into_place(staged, dest)
@@ -278,7 +133,7 @@ def generate(
         for leftover in (scratch, *created):
             shutil.rmtree(leftover, ignore_errors=True)
         if isinstance(error, UnsafeTemplateError):
-            raise UserError(_unsafe_message(error)) from error
+            raise UntrustedTemplate(reason=_unsafe_message(error)) from error
         if isinstance(error, Exception) and not isinstance(error, ScaffoldError):
             # Copier lets template errors (Jinja syntax, a failing task...) through as they are.
             raise RenderError(reason=_one_line(error)) from error
@@ -286,6 +141,43 @@ def generate(
     shutil.rmtree(scratch, ignore_errors=True)
     notes = tuple(dict.fromkeys(_one_line(warning.message) for warning in caught))
     return Rendered(path=dest, answers=recorded, notes=notes)
+
+
+def _copy(
+    source: TemplateSource, dest: Path, *, answers: Mapping[str, Any], trust: bool
+) -> dict[str, Any]:
+    """Run `copier copy` and return every answer it recorded.
+
+    This is `copier.run_copy` (Copier's Worker, internal to Copier) with two additions: a
+    template already on disk at the ref (a URL's clone made for its copier.yml, a clean
+    checkout) is used as it is instead of cloned again, and Copier's Jinja environment keeps its
+    compiled code across runs (`scaffold.compile_cache`).
+    """
+    from copier._main import Worker
+    from copier._template import Template
+
+    template = source.checkout
+    if template is None and source.files is not None:
+        template = Template(url=source.location, ref=source.vcs_ref)
+        template.__dict__["local_abspath"] = source.files  # already at the ref: no clone
+    with Worker(
+        src_path=source.location,
+        dst_path=dest,
+        data=dict(answers),
+        defaults=True,
+        quiet=True,
+        unsafe=trust,
+        vcs_ref=source.vcs_ref,
+    ) as worker:
+        if template is not None:
+            worker.__dict__["template"] = template
+        # For each file it writes, Copier asks git whether the destination's index must learn
+        # the file's executable bit (core.fileMode false): one git process per file. A project
+        # rendered into a new folder has no index, so each of them is a no-op.
+        worker.__dict__["_sync_git_index_executable_bit"] = lambda *_: None
+        cache_compiles(worker.jinja_env)
+        worker.run_copy()
+    return dict(worker.answers.combined)
 
 
 def _move_into_place(staged: Path, dest: Path) -> None:
@@ -301,10 +193,7 @@ def _move_into_place(staged: Path, dest: Path) -> None:
 
 
 def _unsafe_message(error: Exception) -> str:
-    return (
-        f"{_one_line(error)} Review what the template runs in its copier.yml, "
-        "and pass --trust if you trust it"
-    )
+    return f"{_one_line(error)} Review what the template runs in its copier.yml first"
 
 
 def _one_line(error: object) -> str:
@@ -345,7 +234,7 @@ def check(path: Path) -> CheckReport:
     """
     answers = read_answers(path)
     source = str(answers["_src_path"])
-    latest = project.latest_release(source)
+    latest = git.latest_release(source)
     return CheckReport(
         source=source, current=str(answers["_commit"]), latest=latest[0] if latest else None
     )
@@ -370,15 +259,18 @@ def update(
     """
     path = path.expanduser().resolve()
     old = read_answers(path)
-    if project.git_toplevel(path) is None:
+    if git.toplevel(path) is None:
         raise UpdateError(reason=f"{path} is not in a git repository: copier update needs one")
-    if dirty := project.status(path):
+    if dirty := git.status(path):
         listed = ", ".join(change.path for change in dirty[:3])
         more = f" and {len(dirty) - 3} more" if len(dirty) > 3 else ""
         raise UpdateError(
             reason=f"{path} has uncommitted changes ({listed}{more}): commit or stash them "
             "first, so the update can be reviewed and undone"
         )
+    import copier
+    from copier.errors import UnsafeTemplateError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -390,17 +282,17 @@ def update(
                 quiet=True,
                 conflict=conflict,
                 vcs_ref=vcs_ref,
-                unsafe=trust or _is_own_source(str(old["_src_path"])),
+                unsafe=trust or own_template.is_own_source(str(old["_src_path"])),
             )
     except BaseException as error:
-        project.restore_clean_tree(path)
+        git.restore_clean_tree(path)
         if isinstance(error, UnsafeTemplateError):
-            raise UpdateError(reason=_unsafe_message(error)) from error
+            raise UntrustedTemplate(reason=_unsafe_message(error)) from error
         if isinstance(error, Exception) and not isinstance(error, ScaffoldError):
             raise UpdateError(reason=_one_line(error)) from error
         raise
     new = read_answers(path)
-    changes = tuple(project.status(path))
+    changes = tuple(git.status(path))
     conflicts = [change.path for change in changes if change.conflicted]
     for change in changes:
         if change.path not in conflicts and _has_conflict_marker(path / change.path):
@@ -418,15 +310,6 @@ def update(
 
 def _has_conflict_marker(path: Path) -> bool:
     try:
-        return bool(CONFLICT_MARKER.search(path.read_text(encoding="utf-8")))
+        return bool(_CONFLICT_MARKER.search(path.read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError):
         return False
-
-
-def _is_own_source(source: str) -> bool:
-    """Tell whether `source` is scaffold's own template: its checkout or its stored copy."""
-    if _is_url(source):
-        return False
-    path = Path(source).resolve()
-    own = [template_root().resolve(), (_default_store() / "template").resolve()]
-    return path in own

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scaffold import __version__, cli
-from scaffold.cli import options_command
+from scaffold.cli import options as options_command
 from scaffold.errors import Cancelled
 
 
@@ -49,6 +49,33 @@ def test_cancelling_exits_130(
 
     assert cli.main(["options"]) == Cancelled.exit_code == 130
     assert capsys.readouterr().err == "Error: Cancelled: nothing was written.\n"
+
+
+def test_version_and_help_load_no_command(tmp_path: Path) -> None:
+    # Start-up pays only for the command that runs: no Copier, questionary or rich for these.
+    probe = (
+        "import sys; from scaffold import cli; cli.main(sys.argv[1:]); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'copier', 'questionary', 'rich', 'jinja2', 'yaml'} or m.startswith('scaffold.cli.')))"
+    )
+    for flag in ("--version", "--help"):
+        done = subprocess.run([sys.executable, "-c", probe, flag], capture_output=True,
+                              text=True, check=False, cwd=tmp_path)  # fmt: skip
+        assert done.stdout.splitlines()[-1] == "[]", (flag, done.stdout, done.stderr)
+
+
+def test_the_first_prompt_needs_no_copier(tmp_path: Path) -> None:
+    # `scaffold new` loads the wizard and reads copier.yml; Copier comes only when a value holds
+    # Jinja, which the first question (the project name) does not.
+    probe = (
+        "import sys; from scaffold.cli import new, wizard; from scaffold import answers;"
+        "from scaffold.questionnaire import load; q = load(); first = q.questions[0];"
+        "q.is_prompted(first, {}); q.default(first, {});"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'copier'))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=False, cwd=tmp_path)  # fmt: skip
+    assert done.stdout.splitlines()[-1] == "[]", done.stderr
 
 
 @pytest.mark.parametrize("argv", [[], ["bogus"], ["options", "--bogus"]])

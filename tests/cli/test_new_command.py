@@ -13,6 +13,8 @@ import yaml
 from scaffold import cli
 from scaffold.cli import new
 from scaffold.errors import InstallError
+from scaffold.own_template import template_root
+from scaffold.questionnaire import Questionnaire
 from tests.support.template_repo import tiny_template
 
 
@@ -32,7 +34,7 @@ def test_new_help_has_examples_and_a_flag_per_question(capsys: pytest.CaptureFix
 
 @pytest.fixture
 def no_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(new, "_is_interactive", lambda: False)
+    monkeypatch.setattr(new, "is_interactive", lambda: False)
     monkeypatch.setenv("COLUMNS", "200")
 
 
@@ -53,7 +55,10 @@ def test_new_without_a_terminal_says_how_to_run_without_prompts(
     ("argv", "message"),
     [
         (["--need", "realtime"], "Tornado fits these needs best"),
-        (["--framework", "django"], "Invalid answer for 'framework': Django is not available yet"),
+        (
+            ["--framework", "tornado"],
+            "Invalid answer for 'framework': Tornado is not available yet",
+        ),
         (["--database", "none", "--auth", "jwt"], "JWT auth needs a database"),
         (["--name", "json"], "'json' would shadow the standard library"),
         (["--project-slug", "My-Shop"], "'My-Shop' is not a valid slug"),
@@ -62,21 +67,31 @@ def test_new_without_a_terminal_says_how_to_run_without_prompts(
     ],
 )
 def test_new_refuses_before_writing_anything(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    without_tornado: Questionnaire,
+    argv: list[str],
+    message: str,
 ) -> None:
-    dest = tmp_path / "shop"
+    assert without_tornado.path is not None
+    dest = tmp_path / "out" / "shop"
+    template = str(without_tornado.path.parent)
 
-    assert cli.main(["new", str(dest), "--no-input", "--vcs-ref", "HEAD", *argv]) == 1
+    assert cli.main(["new", str(dest), "--no-input", "--template", template, *argv]) == 1
     err = capsys.readouterr().err
 
     assert message in err
     assert err.count("\n") == 1
-    assert list(tmp_path.iterdir()) == []
+    assert not dest.parent.exists()
 
 
 @pytest.mark.usefixtures("no_terminal")
-def test_unavailable_best_fit_names_the_way_on(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["new", "--no-input", "--need", "realtime", "--vcs-ref", "HEAD"]) == 1
+def test_unavailable_best_fit_names_the_way_on(
+    capsys: pytest.CaptureFixture[str], without_tornado: Questionnaire
+) -> None:
+    assert without_tornado.path is not None
+    template = str(without_tornado.path.parent)
+    assert cli.main(["new", "--no-input", "--need", "realtime", "--template", template]) == 1
     err = capsys.readouterr().err
 
     assert "Tornado is not available yet" in err
@@ -108,7 +123,7 @@ def test_new_without_input_renders_commits_and_prints_next_steps(
     project = tmp_path / "pet_shop"
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["database"] == "postgresql"  # complex-models suggests it
-    assert answers["_src_path"] == str(Path(new.render.template_root()))
+    assert answers["_src_path"] == str(template_root())
     log = subprocess.run(["git", "log", "--format=%s"], cwd=project, capture_output=True,
                          text=True, check=True).stdout  # fmt: skip
     assert log == "Generate the project with scaffold\n"
@@ -116,6 +131,8 @@ def test_new_without_input_renders_commits_and_prints_next_steps(
                             text=True, check=True).stdout  # fmt: skip
     assert status == ""  # .env is ignored, everything else committed
     assert (project / ".env").is_file()
+    assert "uv.lock" in subprocess.run(["git", "ls-files"], cwd=project, capture_output=True,
+                                       text=True, check=True).stdout  # fmt: skip
     assert "cd pet_shop" in output
     assert "alembic upgrade head" in output
     assert "uvicorn app.main:app" in output
@@ -132,7 +149,7 @@ def test_install_runs_with_progress_and_changes_the_next_steps(
         calls.append(project)
         progress("Creating .venv")
 
-    monkeypatch.setattr(new.project, "install_dependencies", fake_install)
+    monkeypatch.setattr(new.install, "install_dependencies", fake_install)
 
     template = tiny_template(tmp_path / "template")
     argv = ["new", str(tmp_path / "shop"), "--no-input", "--install", "--no-git",
@@ -154,7 +171,7 @@ def test_a_failed_install_keeps_the_project_and_says_so(
     def failing_install(*_: object, **__: object) -> None:
         raise InstallError(reason="`python -m pip install` failed: ERROR: No matching distribution")
 
-    monkeypatch.setattr(new.project, "install_dependencies", failing_install)
+    monkeypatch.setattr(new.install, "install_dependencies", failing_install)
 
     template = tiny_template(tmp_path / "template")
     argv = ["new", str(tmp_path / "shop"), "--no-input", "--install", "--template", str(template)]
@@ -163,3 +180,53 @@ def test_a_failed_install_keeps_the_project_and_says_so(
 
     assert "The project is in" in err and "No matching distribution" in err
     assert (tmp_path / "shop" / "README.md").is_file()
+
+
+@pytest.mark.usefixtures("no_terminal")
+def test_a_template_without_release_tags_renders_its_last_commit_quietly(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    template = tiny_template(tmp_path / "template", tag=None)
+    dest = tmp_path / "out" / "shop"
+
+    assert cli.main(["new", str(dest), "--no-input", "--template", str(template)]) == 0
+    captured = capfd.readouterr()
+
+    assert captured.err == ""  # only scaffold's own messages: none from Copier or git
+    assert "Created" in captured.out
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text(encoding="utf-8"))
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=template,
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    assert answers["_commit"] == head
+
+
+@pytest.mark.usefixtures("no_terminal")
+def test_a_project_outside_any_repository_is_its_own_with_a_first_commit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = tiny_template(tmp_path / "template")
+    dest = tmp_path / "elsewhere" / "shop"
+
+    assert cli.main(["new", str(dest), "--no-input", "--template", str(template)]) == 0
+
+    assert "(git repository with a first commit)" in capsys.readouterr().out
+    done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=dest,
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    assert Path(done.stdout.strip()) == dest
+
+
+@pytest.mark.usefixtures("no_terminal")
+def test_new_without_the_package_index_says_how_to_lock_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # uv offline, with an empty cache: the index is as good as unreachable.
+    monkeypatch.setenv("UV_OFFLINE", "1")
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "empty-cache"))
+    argv = ["new", str(tmp_path / "shop"), "--no-input", "--framework", "fastapi",
+            "--vcs-ref", "HEAD", "--no-git"]  # fmt: skip
+
+    assert cli.main(argv) == 0
+    output = " ".join(capsys.readouterr().out.split())
+    assert not (tmp_path / "shop" / "uv.lock").exists()
+    assert "uv.lock was not written" in output
+    assert "run `uv lock` in the project" in output

@@ -19,8 +19,9 @@ def test_update_prints_changes_conflicts_and_next_steps(
     template, project = tiny_project
     write(project, {"notes.txt": "my notes\n"})
     commit(project, "edit")
+    readme = "# {{ name }}\n\n## Test\n\n```bash\npytest -q\n```\n"
     write(template, {"templates/web/notes.txt": "template notes\n",
-                     "templates/web/README.md.jinja": "# {{ name }}\n"})  # fmt: skip
+                     "templates/web/README.md.jinja": readme})  # fmt: skip
     commit(template, "v2", tag="v2")
     capsys.readouterr()
 
@@ -31,7 +32,7 @@ def test_update_prints_changes_conflicts_and_next_steps(
     assert "conflict  notes.txt" in output
     assert "changed   README.md" in output
     assert "git add notes.txt" in output
-    assert "python -m pytest" in output
+    assert "pytest -q" in output  # the project's own test command, from its README
 
     assert cli.main(["update", str(project)]) == 1
     assert "uncommitted changes" in capsys.readouterr().err

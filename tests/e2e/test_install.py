@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from scaffold import project
 from scaffold.errors import InstallError
+from scaffold.install import install_dependencies, venv_python
 from tests.support.template_repo import write
 
 pytestmark = pytest.mark.slow
@@ -32,29 +32,41 @@ dev = []
 [tool.hatch.build.targets.wheel]
 packages = ["tiny_app"]
 """
+# The install commands come from the project's README, as in every generated project.
+README = """\
+# tiny
+
+## Install
+
+```bash
+python -m venv .venv && . .venv/bin/activate
+python -m pip install --upgrade pip && pip install -e . --group dev
+```
+"""
 
 
 def test_install_creates_a_venv_with_the_project(tmp_path: Path) -> None:
-    write(tmp_path, {"pyproject.toml": PYPROJECT, "tiny_app/__init__.py": "VALUE = 42\n"})
+    write(tmp_path, {"pyproject.toml": PYPROJECT, "README.md": README,
+                     "tiny_app/__init__.py": "VALUE = 42\n"})  # fmt: skip
     steps: list[str] = []
 
-    project.install_dependencies(tmp_path, progress=steps.append)
+    install_dependencies(tmp_path, progress=steps.append)
 
-    python = project.venv_python(tmp_path)
+    python = venv_python(tmp_path)
     done = subprocess.run([str(python), "-c", "import tiny_app; print(tiny_app.VALUE)"],
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert done.stdout == "42\n", done.stderr
-    assert steps[:2] == ["Creating .venv", "Upgrading pip"]
-    assert "Installing the project" in steps
+    assert steps[0] == "python -m venv .venv"
+    assert "python -m pip install --upgrade pip" in steps
+    assert "pip install -e . --group dev" in steps
 
 
 def test_a_failed_install_removes_the_half_made_venv(tmp_path: Path) -> None:
     missing = (tmp_path / "missing").as_uri()  # fails locally, without asking PyPI for a name
-    write(
-        tmp_path, {"pyproject.toml": PYPROJECT.replace("dev = []", f'dev = ["gone @ {missing}"]')}
-    )
+    pyproject = PYPROJECT.replace("dev = []", f'dev = ["gone @ {missing}"]')
+    write(tmp_path, {"pyproject.toml": pyproject, "README.md": README})
 
     with pytest.raises(InstallError, match="failed"):
-        project.install_dependencies(tmp_path, progress=lambda _: None)
+        install_dependencies(tmp_path, progress=lambda _: None)
 
     assert not (tmp_path / ".venv").exists()

@@ -9,15 +9,17 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pexpect
 import pytest
 import yaml
 
-from scaffold import options, plan
-from scaffold.options import Questionnaire
-from scaffold.rules import NEEDS, recommend
+from scaffold import answers
+from scaffold.needs import NEEDS
+from scaffold.questionnaire import ChoiceState, Question, Questionnaire, load
 from tests.support.processes import project_env, run_test_suite
 
 pytestmark = pytest.mark.slow
@@ -31,23 +33,25 @@ def terminal_env() -> dict[str, str]:
     return {**env, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "120", "LINES": "50"}
 
 
+class _Prompts(answers.Asker):
+    """Takes every preselection, and notes the option questions the wizard would prompt for."""
+
+    def __init__(self) -> None:
+        self.prompts: list[str] = []
+
+    def option(
+        self, question: Question, states: Sequence[ChoiceState], choice: answers.Preferred
+    ) -> Any:
+        if len([state for state in states if state.enabled]) > 1:
+            self.prompts.append(question.help)
+        return choice.value
+
+
 def asked_options(questionnaire: Questionnaire, *, needs: tuple[str, ...]) -> list[str]:
     """The prompts of the option questions after the framework: those with a choice to make."""
-    recommendation = recommend(needs)
-    context: dict[str, object] = {
-        "framework": plan.pick_framework(questionnaire, recommendation).framework
-    }
-    prompts = []
-    for question in questionnaire.option_questions():
-        if question.name in context or not questionnaire.is_prompted(question, context):
-            continue
-        states = plan.enabled_choices(questionnaire, question, context)
-        if len([state for state in states if state.enabled]) > 1:
-            prompts.append(question.help)
-        context[question.name] = plan.preferred(
-            questionnaire, question, context, recommendation=recommendation
-        ).value
-    return prompts
+    asker = _Prompts()
+    answers.walk(questionnaire, needs=needs, asker=asker)
+    return asker.prompts
 
 
 def assert_suite_passes(project: Path) -> None:
@@ -56,7 +60,7 @@ def assert_suite_passes(project: Path) -> None:
 
 
 def test_the_wizard_in_a_terminal_makes_a_project_whose_tests_pass(tmp_path: Path) -> None:
-    questionnaire = options.load()
+    questionnaire = load()
     child = pexpect.spawn(
         SCAFFOLD[0],
         [*SCAFFOLD[1:], "new", "--vcs-ref", "HEAD"],

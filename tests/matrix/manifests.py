@@ -15,6 +15,7 @@ def common_files(answers: Answers) -> set[str]:
         ".dockerignore",
         ".env",
         ".env.example",
+        ".github/dependabot.yml",
         ".github/workflows/ci.yml",
         ".gitignore",
         ".pre-commit-config.yaml",
@@ -23,6 +24,8 @@ def common_files(answers: Answers) -> set[str]:
         "README.md",
         "pyproject.toml",
     }
+    if answers["database"] != "none":
+        files.add("docker-entrypoint.sh")  # migrations before the server, in the container
     if answers["database"] == "postgresql":
         files.add("compose.yaml")
     if answers["serverless"]:
@@ -78,11 +81,15 @@ def fastapi_files(answers: Answers) -> set[str]:
             "app/api/routes/auth.py",
             "app/core/common-passwords.txt",
             "app/core/security.py",
+            "app/core/throttling.py",
             "migrations/versions/0002_add_users.py",
             "tests/utils.py",
             "tests/api/routes/test_auth.py",
+            "tests/api/routes/test_throttling.py",
             "tests/core/test_security.py",
         }
+    if answers["database"] == "sqlite" or auth:
+        files.add("tests/core/test_db.py")  # SQLite's pragmas, foreign keys that cascade
     if answers["auth"] == "session":
         files.add("migrations/versions/0003_add_user_sessions.py")
     if answers["serverless"]:

@@ -1,4 +1,5 @@
-"""Every combination's CI workflow, compose file and SAM template pass their offline validators."""
+"""Every combination's CI workflow, Dependabot file, compose file, Dockerfile and SAM template
+pass their offline validators."""
 
 from __future__ import annotations
 
@@ -40,6 +41,20 @@ def test_ci_workflow_is_a_valid_github_workflow(
 ) -> None:
     workflow = render(combination) / ".github" / "workflows" / "ci.yml"
     validate(BIN / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", file=workflow)
+
+
+@pytest.mark.parametrize("combination", combinations())
+def test_dependabot_file_is_valid(combination: dict[str, Any], render: Render) -> None:
+    dependabot = render(combination) / ".github" / "dependabot.yml"
+    validate(BIN / "check-jsonschema", "--builtin-schema", "vendor.dependabot", file=dependabot)
+
+
+@pytest.mark.parametrize("combination", combinations())
+def test_dockerfile_passes_hadolint(combination: dict[str, Any], render: Render) -> None:
+    # Every rule, warnings and style included: the image is built the way its linter wants.
+    validate(
+        BIN / "hadolint", "--failure-threshold", "style", file=render(combination) / "Dockerfile"
+    )
 
 
 @pytest.mark.parametrize("combination", combinations(lambda c: c["database"] == "postgresql"))

@@ -1,4 +1,4 @@
-"""A user's credentials for outside tools, and the combinations the security checks serve.
+"""A user's credentials for outside tools (schemathesis, wrk).
 
 Framework-generic: the user registers and logs in through the HTTP contract, and the credentials
 come back as plain HTTP headers that any tool (schemathesis, wrk) can send.
@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 
 from tests.support import contract
-from tests.support.combinations import combinations, enabled_frameworks, fullest
 
 Combination = dict[str, Any]
 
@@ -38,12 +37,3 @@ def auth_headers(base_url: str, combination: Combination) -> dict[str, str]:
                 f"{cookie.name}={cookie.value}" for cookie in client.cookies.jar
             )
     return headers
-
-
-def fullest_combinations() -> list[Any]:
-    """Each enabled framework's fullest combination, as pytest params (in its xdist group)."""
-    return [
-        param
-        for framework in enabled_frameworks()
-        for param in combinations(lambda c, framework=framework: c == fullest(framework))
-    ]

@@ -13,7 +13,6 @@ import json
 import os
 import subprocess
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,8 @@ import pytest
 
 from tests.security.served import auth_headers
 from tests.support.combinations import combinations
-from tests.support.processes import VENV_BIN, served
+from tests.support.deployments import Deployment
+from tests.support.processes import VENV_BIN
 
 pytestmark = pytest.mark.slow
 
@@ -39,8 +39,8 @@ CONFIG = """\
 checks.enabled = true
 
 # POST /api/auth/register refuses with 422, by design, two kinds of input that its JSON Schema
-# cannot describe: a password on the common-password list (DESIGN.md; the schema would have to
-# list 3,000 passwords), and an email address at a special-use domain such as `localhost` or
+# cannot describe: a password on the common-password list (docs/contract.md; the schema would
+# have to list 3,000 passwords), and an email address at a special-use domain such as `localhost` or
 # `.test` (RFC 6761; the `email` format admits them). schemathesis takes both for valid input that
 # must be accepted. They were the only two reasons among 124 such refusals in 304 requests.
 [[operations]]
@@ -140,25 +140,22 @@ def documented_operations(base_url: str) -> set[str]:
 
 
 @pytest.mark.parametrize("combination", combinations(lambda c: c["api_docs"]))
-def test_schemathesis_finds_nothing(
-    combination: dict[str, Any],
-    render: Callable[[dict[str, Any]], Path],
-    database_url: Callable[[str], str],
-    tmp_path: Path,
-) -> None:
-    with served(render(combination), combination, database_url) as app:
-        operations = documented_operations(app.base_url)
-        logout = f"POST {LOGOUT}" in operations
-        auth = auth_headers(app.base_url, combination)
-        exclude = [f"--exclude-path={LOGOUT}"] if logout else []
-        result, report = run_schemathesis(app.base_url, tmp_path, "api", auth, *exclude)
+def test_schemathesis_finds_nothing(deployment: Deployment, tmp_path: Path) -> None:
+    combination, base_url = deployment.combination, deployment.base_url
+    mark = deployment.log_mark()
+    operations = documented_operations(base_url)
+    logout = f"POST {LOGOUT}" in operations
+    auth = auth_headers(base_url, combination)
+    exclude = [f"--exclude-path={LOGOUT}"] if logout else []
+    result, report = run_schemathesis(base_url, tmp_path, "api", auth, *exclude)
+    assert result.returncode == 0, result.stdout[-12000:] + result.stderr[-4000:]
+    assert operations_in(report) == operations - {f"POST {LOGOUT}"}
+    if logout:
+        # A session of its own, which the first logout ends: later requests must get 401.
+        auth = auth_headers(base_url, combination)
+        result, report = run_schemathesis(
+            base_url, tmp_path, "logout", auth, f"--include-path={LOGOUT}"
+        )
         assert result.returncode == 0, result.stdout[-12000:] + result.stderr[-4000:]
-        assert operations_in(report) == operations - {f"POST {LOGOUT}"}
-        if logout:
-            # A session of its own, which the first logout ends: later requests must get 401.
-            auth = auth_headers(app.base_url, combination)
-            result, report = run_schemathesis(
-                app.base_url, tmp_path, "logout", auth, f"--include-path={LOGOUT}"
-            )
-            assert result.returncode == 0, result.stdout[-12000:] + result.stderr[-4000:]
-            assert operations_in(report) == {f"POST {LOGOUT}"}
+        assert operations_in(report) == {f"POST {LOGOUT}"}
+    assert not deployment.tracebacks_since(mark), deployment.tracebacks_since(mark)

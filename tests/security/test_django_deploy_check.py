@@ -20,7 +20,7 @@ from tests.support.combinations import combinations
 from tests.support.processes import STRONG_SECRET, project_env
 
 pytestmark = pytest.mark.slow
-# DESIGN.md: config/settings/{base,local,production,test}; production is what gets deployed.
+# docs/contract.md: config/settings/{base,local,production,test}; production is what gets deployed.
 PRODUCTION_SETTINGS = "config.settings.production"
 
 

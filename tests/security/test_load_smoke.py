@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.security.served import auth_headers, fullest_combinations
-from tests.support.processes import RunningApp, served
+from tests.security.served import auth_headers
+from tests.support.combinations import fullest_combinations
+from tests.support.deployments import Deployment
 
 pytestmark = pytest.mark.slow
 DURATION_SECONDS = 10
@@ -90,27 +90,25 @@ def wrk(url: str, script: str, workdir: Path, name: str) -> dict[str, Any]:
     return {"output": result.stdout, **json.loads(line.removeprefix("RESULT "))}
 
 
-def assert_clean(counts: dict[str, Any], app: RunningApp) -> None:
+def assert_clean(counts: dict[str, Any], deployment: Deployment, mark: int) -> None:
     """No socket error, every response a 2xx, and nothing went wrong in the app."""
     errors = {kind: counts[kind] for kind in ("connect", "read", "write", "timeout")}
     assert errors == dict.fromkeys(errors, 0), counts["output"]
     assert counts["responses"] > 0, counts["output"]
-    assert counts["not_2xx"] == 0, counts["output"] + app.log()[-4000:]
-    assert "Traceback" not in app.log(), app.log()[-8000:]
+    assert counts["not_2xx"] == 0, counts["output"] + deployment.app.log()[-4000:]
+    assert not deployment.tracebacks_since(mark), deployment.tracebacks_since(mark)
 
 
 @pytest.mark.parametrize("combination", fullest_combinations())
 def test_health_and_a_valid_post_hold_64_connections(
-    combination: dict[str, Any],
-    render: Callable[[dict[str, Any]], Path],
-    database_url: Callable[[str], str],
-    tmp_path: Path,
+    deployment: Deployment, tmp_path: Path
 ) -> None:
-    assert combination["database"] != "none", "the fullest combination has /api/items"
-    with served(render(combination), combination, database_url) as app:
-        health = wrk(f"{app.base_url}/health", request_script("GET"), tmp_path, "health")
-        assert_clean(health, app)
-        item = {"name": "Load test", "description": "wrk"}
-        script = request_script("POST", item, auth_headers(app.base_url, combination))
-        post = wrk(f"{app.base_url}/api/items", script, tmp_path, "post")
-        assert_clean(post, app)
+    assert deployment.combination["database"] != "none", "the fullest combination has /api/items"
+    base_url = deployment.base_url
+    mark = deployment.log_mark()
+    health = wrk(f"{base_url}/health", request_script("GET"), tmp_path, "health")
+    assert_clean(health, deployment, mark)
+    item = {"name": "Load test", "description": "wrk"}
+    script = request_script("POST", item, auth_headers(base_url, deployment.combination))
+    post = wrk(f"{base_url}/api/items", script, tmp_path, "post")
+    assert_clean(post, deployment, mark)

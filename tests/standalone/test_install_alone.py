@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 
-from scaffold import options
-from tests.support.combinations import enabled_frameworks, fullest
+from tests.support.combinations import fullest_combinations
 from tests.support.processes import project_env
 
 pytestmark = pytest.mark.slow
@@ -59,13 +58,7 @@ def interpreters() -> list[Any]:
 
 
 @pytest.mark.parametrize("python", interpreters())
-@pytest.mark.parametrize(
-    "combination",
-    [
-        pytest.param(fullest(name), id=options.combination_id(fullest(name)))
-        for name in enabled_frameworks()
-    ],
-)
+@pytest.mark.parametrize("combination", fullest_combinations())
 def test_fullest_combination_installs_alone_and_passes_its_tests(
     python: str,
     combination: dict[str, Any],
@@ -85,7 +78,7 @@ def test_fullest_combination_installs_alone_and_passes_its_tests(
     install = [venv_python, "-m", "pip", "install", "-q", "-e", ".", "--group", "dev"]
     run(install, cwd=project, env=env)
     if combination["database"] == "postgresql":
-        env["DATABASE_URL"] = database_url("postgresql")
+        env["TEST_DATABASE_URL"] = database_url("postgresql")
     env["PATH"] = f"{venv / 'bin'}:{env['PATH']}"
     output = run(
         [venv_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env

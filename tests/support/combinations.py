@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from scaffold import options
+from scaffold.combinations import combination_id, valid_combinations
 
 Combination = dict[str, Any]
 
@@ -20,22 +20,20 @@ def combinations(where: Callable[[Combination], bool] = lambda _: True) -> list[
     return [
         pytest.param(
             combination,
-            id=options.combination_id(combination),
-            marks=pytest.mark.xdist_group(options.combination_id(combination)),
+            id=combination_id(combination),
+            marks=pytest.mark.xdist_group(combination_id(combination)),
         )
-        for combination in options.valid_combinations()
+        for combination in valid_combinations()
         if where(combination)
     ]
 
 
 def enabled_frameworks() -> list[str]:
     """Return the frameworks that have at least one valid combination."""
-    return sorted({combination["framework"] for combination in options.valid_combinations()})
+    return sorted({combination["framework"] for combination in valid_combinations()})
 
 
-def fullest(
-    framework: str, where: Callable[[Combination], bool] = lambda _: True
-) -> Combination:
+def fullest(framework: str, where: Callable[[Combination], bool] = lambda _: True) -> Combination:
     """Return the framework's combination with the most options switched on (among `where`'s).
 
     PostgreSQL over SQLite, session auth over JWT (more moving parts), then docs, async and
@@ -53,5 +51,20 @@ def fullest(
             int(combination["use_async"]),
         )
 
-    candidates = [c for c in options.valid_combinations(framework=framework) if where(c)]
+    candidates = [c for c in valid_combinations(framework=framework) if where(c)]
     return max(candidates, key=richness)
+
+
+def fullest_combinations(where: Callable[[Combination], bool] = lambda _: True) -> list[Any]:
+    """Each enabled framework's fullest combination (among `where`'s), as pytest params.
+
+    For the checks made once per framework: each says in its test why that is enough.
+    """
+    chosen = []
+    for framework in enabled_frameworks():
+        try:
+            combination = fullest(framework, where)
+        except ValueError:  # none of the framework's combinations is kept
+            continue
+        chosen += combinations(lambda c, combination=combination: c == combination)
+    return chosen

@@ -1,4 +1,4 @@
-"""The HTTP contract every generated app meets, checked over real HTTP (DESIGN.md).
+"""The HTTP contract every generated app meets, checked over real HTTP (docs/contract.md).
 
 Written once for all frameworks: each check takes a client bound to a running app and the
 answers the project was generated with, and uses nothing but HTTP.
@@ -108,9 +108,19 @@ def ready_for_items(client: httpx.Client, answers: Answers) -> None:
 def health(client: httpx.Client, answers: Answers) -> None:
     response = client.get("/health")
     assert response.status_code == 200, response.text
+    assert response.json() == {"status": "ok"}  # liveness: nothing about the database
+    head = client.head("/health")
+    assert head.status_code == 200, head.text
+    assert head.content == b""
+
+
+@check
+def health_ready(client: httpx.Client, answers: Answers) -> None:
+    response = client.get("/health/ready")
+    assert response.status_code == 200, response.text
     expected = {"status": "ok"}
     if answers["database"] != "none":
-        expected["database"] = "ok"
+        expected["database"] = "ok"  # the app is served on a migrated database
     assert response.json() == expected
 
 

@@ -16,6 +16,8 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
+from tests.support import timing
+
 
 class PostgresUnavailable(RuntimeError):
     """The PostgreSQL server binaries are not installed."""
@@ -66,6 +68,10 @@ class PostgresServer:
 
     def start(self) -> None:
         """Create a cluster and start it, listening on 127.0.0.1 only."""
+        with timing.step("PostgreSQL server start"):
+            self._start()
+
+    def _start(self) -> None:
         if self._as_root:
             shutil.chown(self.root, "postgres", "postgres")
         password_file = self.root / "password"
@@ -106,14 +112,19 @@ class PostgresServer:
             check=True, capture_output=True, text=True, env=env, timeout=60,
         )  # fmt: skip
 
-    def create_database(self, prefix: str = "test") -> str:
-        """Create an empty database and return its URL."""
-        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    def create_database(self, prefix: str = "test", suffix: str = "") -> str:
+        """Create an empty database named `<prefix>_<random><suffix>` and return its URL."""
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}{suffix}"
         self.psql(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
     def drop_database(self, url: str) -> None:
-        """Drop a database made by `create_database`, closing its connections."""
+        """Drop a database made by `create_database`, closing its connections.
+
+        Nothing to do once the server is stopped: its files, databases included, are gone.
+        """
+        if not (self.data / "postmaster.pid").exists():
+            return
         name = url.rsplit("/", 1)[1]
         self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -8,15 +8,20 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import httpx
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from scaffold.project import read_procfile
+from tests.support import timing
 from tests.support.postgres import free_port
 
 # The test venv's scripts (uvicorn, alembic, ...) come first, as an activated venv would have them.
@@ -30,7 +35,16 @@ def project_env(**overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "SECRET_KEY", "APP_ENV", "PYTHONPATH", "VIRTUAL_ENV"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "TEST_DATABASE_URL",
+            "SECRET_KEY",
+            "APP_ENV",
+            "FAST_PASSWORD_HASHING",
+            "PYTHONPATH",
+            "VIRTUAL_ENV",
+        }
         and not key.startswith(("PYTEST_", "COV_"))
     }
     env["PATH"] = os.pathsep.join([VENV_BIN, env.get("PATH", "")])
@@ -48,29 +62,56 @@ def app_env(
     return env
 
 
+def declared_pytest_plugins(project: Path) -> list[str]:
+    """The pytest plugins of the distributions the project declares (runtime and dev group),
+    as the modules `-p` loads."""
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = {
+        canonicalize_name(Requirement(line).name)
+        for line in [
+            *pyproject["project"].get("dependencies", []),
+            *pyproject.get("dependency-groups", {}).get("dev", []),
+        ]
+        if isinstance(line, str)
+    }
+    return sorted(
+        {
+            entry_point.value
+            for entry_point in metadata.entry_points(group="pytest11")
+            if entry_point.dist and canonicalize_name(entry_point.dist.name) in declared
+        }
+    )
+
+
 def run_test_suite(project: Path, *, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run a project's own pytest suite, in a separate process."""
-    return subprocess.run(
-        # The generator's venv has test plugins a project does not: keep them out.
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:schemathesis",
-         "-p", "no:copie", "-p", "no:xdist"],
-        cwd=project,
-        env=dict(env),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )  # fmt: skip
+    """Run a project's own pytest suite, in a separate process, with its own plugins only.
+
+    The test venv holds every template's test plugins and the generator's own (pytest-django,
+    hypothesis, anyio, schemathesis...): autoloading them would let one framework's plugins
+    change another's results. Only those the project declares are loaded.
+    """
+    plugins = [arg for module in declared_pytest_plugins(project) for arg in ("-p", module)]
+    with timing.step("own suite (subprocess)"):
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugins],
+            cwd=project,
+            env={**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
 
 
 def run_release(project: Path, *, env: Mapping[str, str]) -> None:
     """Run the Procfile's release: command, if it has one (migrations)."""
     command = read_procfile(project).get("release")
     if command:
-        subprocess.run(
-            ["sh", "-c", command], cwd=project, env=dict(env), check=True,
-            capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
+        with timing.step("release: migrations"):
+            subprocess.run(
+                ["sh", "-c", command], cwd=project, env=dict(env), check=True,
+                capture_output=True, text=True, timeout=300,
+            )  # fmt: skip
 
 
 @dataclass
@@ -116,7 +157,8 @@ def web_process(
             database_url=env.get("DATABASE_URL"),
         )
         try:
-            _wait_until_answering(app, f"{app.base_url}/health", timeout)
+            with timing.step("web process start until /health"):
+                _wait_until_answering(app, f"{app.base_url}/health", timeout)
             yield app
         finally:
             stop_process_group(process)
@@ -168,12 +210,13 @@ def run_web_until_exit(
 ) -> subprocess.CompletedProcess[str]:
     """Start the web: command and wait for it to exit (for configurations it must refuse)."""
     port = free_port()
-    return subprocess.run(
-        ["sh", "-c", f"exec {read_procfile(project)['web']}"],
-        cwd=project,
-        env={**env, "HOST": "127.0.0.1", "PORT": str(port)},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    with timing.step("web process refusing to start"):
+        return subprocess.run(
+            ["sh", "-c", f"exec {read_procfile(project)['web']}"],
+            cwd=project,
+            env={**env, "HOST": "127.0.0.1", "PORT": str(port)},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from scaffold import options
-from scaffold.options import Questionnaire
+from scaffold.combinations import valid_combinations
+from scaffold.questionnaire import Questionnaire, load
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,4 +27,10 @@ def every_framework_enabled(directory: Path) -> Questionnaire:
     """Write that copier.yml into `directory` and load it."""
     path = directory / "copier.yml"
     path.write_text(yaml.safe_dump(config_with_every_framework(), sort_keys=False), "utf-8")
-    return options.load(path)
+    return load(path)
+
+
+def combinations_once_all_enabled() -> int:
+    """How many valid combinations copier.yml will have once every framework is enabled."""
+    with tempfile.TemporaryDirectory() as directory:
+        return len(valid_combinations(every_framework_enabled(Path(directory))))

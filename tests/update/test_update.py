@@ -22,9 +22,10 @@ from typing import Any
 import pytest
 import yaml
 
-from scaffold import cli, options
+from scaffold import cli
 from scaffold.errors import InvalidAnswer
 from scaffold.project import read_procfile
+from scaffold.questionnaire import load
 from tests.support.combinations import enabled_frameworks, fullest
 from tests.support.processes import VENV_BIN, project_env, run_test_suite
 from tests.support.questionnaires import config_with_every_framework
@@ -42,7 +43,7 @@ def combination(framework: str, **changes: Any) -> dict[str, Any]:
     answers = {**fullest(framework), **changes}
     if answers["database"] == "postgresql":
         answers["database"] = "sqlite"
-    questionnaire = options.load()
+    questionnaire = load()
     for question in questionnaire.option_questions():
         reason = questionnaire.validate(question, answers[question.name], answers)
         if reason:

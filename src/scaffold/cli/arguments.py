@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from scaffold.errors import UserError
-from scaffold.rules import parse_needs
+from scaffold.needs import parse_needs
 
 __all__ = [
     "Commands",
@@ -18,6 +18,7 @@ __all__ = [
     "add_json_argument",
     "add_need_argument",
     "add_path_argument",
+    "add_template_argument",
     "given_answers",
     "given_needs",
 ]
@@ -58,6 +59,16 @@ def add_path_argument(parser: argparse.ArgumentParser) -> None:
 def add_json_argument(parser: argparse.ArgumentParser) -> None:
     """Add ``--json``: print the result as JSON instead of for a reader."""
     parser.add_argument("--json", action="store_true", help="print stable, sorted-keys JSON")
+
+
+def add_template_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--template PATH``: read another template's copier.yml."""
+    parser.add_argument(
+        "--template",
+        type=Path,
+        metavar="PATH",
+        help="a copier.yml or a directory holding one (default: scaffold's own template)",
+    )
 
 
 def add_need_argument(parser: argparse.ArgumentParser, *, required: bool) -> None:

@@ -9,18 +9,18 @@ from rich.text import Text
 
 from scaffold import render
 from scaffold.cli.arguments import Commands, add_command, add_json_argument, add_path_argument
-from scaffold.cli.output import print_error, print_json
-from scaffold.errors import ScaffoldError
+from scaffold.cli.output import print_json
+from scaffold.errors import CheckFailed, ScaffoldError
 
 __all__ = ["add_parser", "run"]
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: Commands, help_line: str) -> None:
     """Add the ``check`` command."""
     parser = add_command(
         commands,
         "check",
-        help="tell whether a newer template version exists (exit 1), for CI",
+        help=help_line,
         description=(
             "Compare the template version a project was generated or last updated from with the "
             "newest release of its template. Exit 0 when up to date, 1 when a newer version "
@@ -38,8 +38,7 @@ def run(args: argparse.Namespace, out: Console) -> int:
     try:
         report = render.check(args.path.resolve())
     except ScaffoldError as error:
-        print_error(str(error))
-        return 2
+        raise CheckFailed(reason=str(error)) from error
     if args.json:
         payload = {
             "source": report.source,

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from scaffold import plan as plan_module
-from scaffold import project, render, views, wizard
+from scaffold import answers as answers_module
+from scaffold import git, install, render
+from scaffold.cli import views
 from scaffold.cli.arguments import (
     Commands,
     add_command,
@@ -22,12 +23,12 @@ from scaffold.cli.arguments import (
     given_needs,
 )
 from scaffold.errors import Cancelled, InstallError, NotInteractive, ScaffoldError, UserError
-from scaffold.options import FRAMEWORK, Questionnaire, load
-from scaffold.plan import framework_name
-from scaffold.rules import recommend
-from scaffold.wizard import NON_INTERACTIVE_HINT
+from scaffold.frameworks import FRAMEWORK, display_name
+from scaffold.needs import Recommendation
+from scaffold.questionnaire import ChoiceState, format_answer, load
+from scaffold.sources import open_template
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "is_interactive", "run"]
 
 _NEW_EXAMPLES = """\
 examples:
@@ -71,23 +72,24 @@ def _add_question_flags(parser: argparse.ArgumentParser) -> None:
                 help=help_text,
             )
         else:
-            values = [str(choice.value) for choice in question.choices] or None
+            # No argparse `choices`: the template rendered (--template, --vcs-ref) decides, and
+            # refuses with copier.yml's own reason.
+            values = [format_answer(choice.value) for choice in question.choices]
             group.add_argument(
                 *flags,
                 dest=f"q_{question.name}",
-                choices=values,
                 default=None,
                 help=help_text,
-                metavar=None if values else question.name.split("_")[-1].upper(),
+                metavar="{" + ",".join(values) + "}" if values else question.name.upper(),
             )
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: Commands, help_line: str) -> None:
     """Add the ``new`` command: fixed options, then a flag per copier.yml question."""
     parser = add_command(
         commands,
         "new",
-        help="generate a project: a wizard, or flags with --no-input",
+        help=help_line,
         description=(
             "Generate a project. The wizard asks what you are building, recommends a framework "
             "with the reasons, asks the options that apply, shows a summary, renders, makes a "
@@ -146,7 +148,7 @@ def add_parser(commands: Commands) -> None:
     parser.set_defaults(handler=run)
 
 
-def _is_interactive() -> bool:
+def is_interactive() -> bool:
     """Tell whether there is a terminal to ask questions on."""
     return sys.stdin.isatty() and sys.stdout.isatty()
 
@@ -155,15 +157,20 @@ def run(args: argparse.Namespace, out: Console) -> int:
     """Ask or take the answers, render into place, commit, install, and print the next steps."""
     given = given_answers(args)
     needs = given_needs(args.need)
-    if not args.no_input and not _is_interactive():
-        raise NotInteractive(hint=NON_INTERACTIVE_HINT)
+    if not args.no_input and not is_interactive():
+        raise NotInteractive()
     dest: Path | None = args.dest
     if dest is not None and (problem := render.destination_problem(dest, force=args.force)):
-        raise UserError(problem)
-    with render.open_template(args.template, vcs_ref=args.vcs_ref) as source:
+        raise problem
+    asker: answers_module.Asker
+    if args.no_input:
+        asker = _Shown(out)
+    else:
+        from scaffold.cli.wizard import Wizard
+
+        asker = Wizard(out)
+    with open_template(args.template, vcs_ref=args.vcs_ref) as source:
         questionnaire = source.questionnaire
-        for name in given:
-            questionnaire.question(name)  # an unknown name fails here, before anything is asked
         notes: list[str] = []
         if not source.updatable:
             notes.append(
@@ -171,25 +178,29 @@ def run(args: argparse.Namespace, out: Console) -> int:
                 "able to update this project"
             )
         if args.no_input:
-            answers, notes_from_plan = _answers_without_prompts(questionnaire, given, needs, out)
-            notes += notes_from_plan
-            dest = dest or Path(str(answers.get("project_slug") or "project"))
-            install = bool(args.install)
+            walked = answers_module.walk(questionnaire, given, needs=needs, asker=asker)
+            dest = dest or Path(str(walked.answers.get("project_slug") or "project"))
+            install_now = bool(args.install)
         else:
-            result = wizard.run(
+            from scaffold.cli.wizard import finish
+
+            walked = answers_module.walk(
+                questionnaire, given, needs=needs if args.need else None, asker=asker
+            )
+            dest, install_now = finish(
                 questionnaire,
+                walked.answers,
                 console=out,
-                given=given,
-                needs=needs if args.need else None,
                 dest=dest,
                 install=args.install,
                 destination_problem=lambda path: render.destination_problem(path, force=args.force),
             )
-            answers, dest, install = result.answers, result.dest, result.install
+        notes += walked.notes
+        answers = walked.answers
         dest = dest.expanduser().absolute()
-        git = not args.no_git
-        if git and (repository := project.git_toplevel(_existing_parent(dest))) is not None:
-            git = False
+        use_git = not args.no_git
+        if use_git and (repository := git.enclosing_repository(dest.parent)) is not None:
+            use_git = False
             notes.append(
                 f"{dest} is inside the git repository {repository}: add and commit the "
                 "project there (copier update needs it committed)"
@@ -197,11 +208,11 @@ def run(args: argparse.Namespace, out: Console) -> int:
         author = (str(answers.get("author_name", "")), str(answers.get("author_email", "")))
 
         def prepare(staged: Path) -> None:
-            if git:
-                project.init_repository(staged)
-                project.commit_all(
-                    staged, message="Generate the project with scaffold", author=author
-                )
+            if (note := install.lock_dependencies(staged)) is not None:
+                notes.append(note)
+            if use_git:
+                git.init_repository(staged)
+                git.commit_all(staged, message="Generate the project with scaffold", author=author)
 
         with out.status(f"Rendering {answers.get(FRAMEWORK, 'the')} project into {dest} ..."):
             rendered = render.generate(
@@ -209,46 +220,30 @@ def run(args: argparse.Namespace, out: Console) -> int:
             )
     for note in (*rendered.notes, *notes):
         out.print(Text(f"Note: {note}", style="yellow"), soft_wrap=True)
-    framework = framework_name(str(rendered.answers.get(FRAMEWORK, "")))
+    framework = display_name(str(rendered.answers.get(FRAMEWORK, "")))
     done = Text.assemble(("Created ", "bold green"), f"{framework} project in {dest}")
-    if git:
+    if use_git:
         done.append(" (git repository with a first commit)")
     out.print(done, soft_wrap=True)
-    if install:
+    if install_now:
         _install(dest, out)
-    steps = views.next_steps(
-        dest, cwd=Path.cwd(), installed=install, procfile=project.read_procfile(dest)
-    )
+    steps = views.next_steps(dest, cwd=Path.cwd(), installed=install_now)
     out.print(views.steps_text(steps), soft_wrap=True)
     return 0
 
 
-def _existing_parent(path: Path) -> Path:
-    """Return `path`, or its nearest parent that exists."""
-    return next(candidate for candidate in (path, *path.parents) if candidate.exists())
+class _Shown(answers_module.Asker):
+    """Asks nothing (--no-input), but shows the recommendation made from the needs given."""
 
+    def __init__(self, out: Console) -> None:
+        self.out = out
 
-def _answers_without_prompts(
-    questionnaire: Questionnaire, given: dict[str, Any], needs: tuple[str, ...], out: Console
-) -> tuple[dict[str, Any], list[str]]:
-    """Complete the answers from flags, the needs' recommendation and the defaults."""
-    recommendation = recommend(needs)
-    if needs:
-        frameworks = questionnaire.choices(FRAMEWORK)
-        report = views.recommendation_report(recommendation, frameworks)
-        out.print(views.recommendation_table(report))
-    asks_framework = any(question.name == FRAMEWORK for question in questionnaire.questions)
-    if asks_framework and FRAMEWORK not in given:
-        pick = plan_module.pick_framework(questionnaire, recommendation)
-        if pick.fallback and pick.best is not None:
-            best = pick.best.framework.display_name
-            raise UserError(
-                f"{best} fits these needs best ({'; '.join(pick.best.reasons)}), but "
-                f"{pick.unavailable_reason}. Nothing was rendered: the next best available is "
-                f"{framework_name(pick.framework)}; pass --framework {pick.framework} to use it"
-            )
-        given = {**given, FRAMEWORK: pick.framework}
-    return plan_module.complete(questionnaire, given, recommendation=recommendation)
+    def recommended(
+        self, recommendation: Recommendation, frameworks: Sequence[ChoiceState]
+    ) -> None:
+        if recommendation.needs:
+            report = views.recommendation_report(recommendation, frameworks)
+            self.out.print(views.recommendation_table(report))
 
 
 def _install(dest: Path, out: Console) -> None:
@@ -257,7 +252,7 @@ def _install(dest: Path, out: Console) -> None:
     try:
         with Progress(*columns, console=out, transient=True) as progress:
             task = progress.add_task("Installing", total=None)
-            project.install_dependencies(
+            install.install_dependencies(
                 dest, progress=lambda line: progress.update(task, description=line[:100])
             )
     except KeyboardInterrupt:

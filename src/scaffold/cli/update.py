@@ -7,7 +7,8 @@ import argparse
 from rich.console import Console
 from rich.text import Text
 
-from scaffold import project, render, views
+from scaffold import render
+from scaffold.cli import views
 from scaffold.cli.arguments import (
     Commands,
     add_command,
@@ -22,12 +23,12 @@ __all__ = ["add_parser", "run"]
 _CHANGE_WORDS = {"M": "changed", "A": "added", "D": "deleted", "R": "renamed", "?": "added"}
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: Commands, help_line: str) -> None:
     """Add the ``update`` command."""
     parser = add_command(
         commands,
         "update",
-        help="bring a project up to its template's newest release (copier update)",
+        help=help_line,
         description=(
             "Run `copier update` on a generated project: the template's changes arrive, your "
             "edits stay, real conflicts are marked in the files. The project must be a git "
@@ -108,10 +109,7 @@ def run(args: argparse.Namespace, out: Console) -> int:
                 "diff .env .env.example",
             )
         )
-    procfile = project.read_procfile(report.path)
-    if "release" in procfile:
-        steps.append(views.Step("Apply new database migrations", procfile["release"]))
-    steps.append(views.Step("Run the tests", "python -m pytest"))
+    steps += views.project_steps(report.path, migrate="Apply new database migrations")
     commit = f'git add -A && git commit -m "Update to template {report.new_commit}"'
     steps.append(views.Step("Commit the update", commit))
     out.print(views.steps_text(steps), soft_wrap=True)

@@ -12,20 +12,22 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from scaffold.options import ChoiceState, Questionnaire
-from scaffold.plan import FrameworkPick, framework_name
-from scaffold.rules import NEEDS, TEAM_PREFIX, Recommendation
+from scaffold.answers import FrameworkPick, enabled_choices
+from scaffold.frameworks import display_name
+from scaffold.needs import NEEDS, TEAM_PREFIX, Recommendation
+from scaffold.project import read_commands
+from scaffold.questionnaire import ChoiceState, Questionnaire, format_answer
 
 __all__ = [
     "Step",
     "framework_pick_note",
     "needs_help",
     "next_steps",
+    "project_steps",
     "recommendation_report",
     "recommendation_table",
     "steps_text",
     "summary_table",
-    "word",
 ]
 
 
@@ -35,13 +37,6 @@ class Step:
 
     title: str
     command: str
-
-
-def word(value: Any) -> str:
-    """Write an answer as typed on a command line."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
 
 
 def recommendation_report(
@@ -96,7 +91,7 @@ def recommendation_table(report: Mapping[str, Any]) -> RenderableType:
             why.append(f"{entry['unavailable_reason']}\n", style="yellow")
         if not why.plain:
             why.append("no need points here", style="dim")
-        name = Text(framework_name(entry["framework"]))
+        name = Text(display_name(entry["framework"]))
         if entry["framework"] == report["recommended"]:
             name.append(" (best fit)", style="green")
         why.rstrip()
@@ -105,7 +100,9 @@ def recommendation_table(report: Mapping[str, Any]) -> RenderableType:
     if report["suggested_options"]:
         lines = Text("Suggested options:", style="bold")
         for suggestion in report["suggested_options"]:
-            lines.append(f"\n  {suggestion['option']}={word(suggestion['value'])}", style="cyan")
+            lines.append(
+                f"\n  {suggestion['option']}={format_answer(suggestion['value'])}", style="cyan"
+            )
             lines.append(f"  ({'; '.join(suggestion['reasons'])})")
         parts.append(lines)
     return Group(*parts)
@@ -120,7 +117,7 @@ def framework_pick_note(pick: FrameworkPick) -> Text | None:
         (f"{best} fits best", "bold"),
         f" ({'; '.join(pick.best.reasons)}), but {pick.unavailable_reason}. ",
         ("The next best available is ", ""),
-        (framework_name(pick.framework), "bold"),
+        (display_name(pick.framework), "bold"),
         ".",
     )
 
@@ -146,43 +143,44 @@ def summary_table(
         if question.name not in answers:
             continue
         value = answers[question.name]
-        labels = {state.value: state.label for state in questionnaire.choices(question, answers)}
-        label = labels.get(value)
-        shown = word(value) if label is None or question.type == "bool" else label
-        table.add_row(question.name, shown)
+        states = enabled_choices(questionnaire, question, answers)
+        labels = {state.value: state.label for state in states}
+        table.add_row(question.name, labels.get(value, format_answer(value)))
     table.add_row("destination", str(dest))
     for name, value in (extras or {}).items():
         table.add_row(name, value)
     return table
 
 
-def next_steps(
-    project: Path, *, cwd: Path, installed: bool, procfile: Mapping[str, str]
-) -> list[Step]:
+def next_steps(project: Path, *, cwd: Path, installed: bool) -> list[Step]:
     """Return the steps to take in a new project: cd, install, migrate, test, run.
 
-    The migrate and run commands are the project's own, from its Procfile.
+    Every command is the project's own (its README and Procfile, `scaffold.project`).
     """
     try:
         shown = project.relative_to(cwd)
     except ValueError:
         shown = project
+    commands = read_commands(project)
     steps = [Step("Go to the project", f"cd {shlex.quote(str(shown))}")]
     if installed:
         steps.append(Step("Activate its virtual environment", ". .venv/bin/activate"))
-    else:
-        steps.append(
-            Step(
-                "Install it with its dev tools",
-                "python3 -m venv .venv && . .venv/bin/activate && "
-                "pip install --upgrade 'pip>=25.1' && pip install -e . --group dev",
-            )
-        )
-    if "release" in procfile:
-        steps.append(Step("Migrate the database", procfile["release"]))
-    steps.append(Step("Run the tests", "python -m pytest"))
-    if "web" in procfile:
-        steps.append(Step("Run the app", procfile["web"]))
+    elif commands.install:
+        steps.append(Step("Install it with its dev tools", " && ".join(commands.install)))
+    steps += project_steps(project, migrate="Migrate the database")
+    if commands.run:
+        steps.append(Step("Run the app", commands.run))
+    return steps
+
+
+def project_steps(project: Path, *, migrate: str) -> list[Step]:
+    """Return the project's migrate step (titled `migrate`) and test step, when it has them."""
+    commands = read_commands(project)
+    steps = []
+    if commands.migrate:
+        steps.append(Step(migrate, commands.migrate))
+    if commands.test:
+        steps.append(Step("Run the tests", " && ".join(commands.test)))
     return steps
 
 

@@ -5,35 +5,31 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
-from scaffold.cli.arguments import Commands, add_json_argument
+from scaffold.cli.arguments import Commands, add_json_argument, add_template_argument
 from scaffold.cli.output import print_json
-from scaffold.options import FRAMEWORK, Questionnaire, load
+from scaffold.combinations import disabled_reasons, valid_combinations
+from scaffold.frameworks import FRAMEWORK
+from scaffold.questionnaire import Questionnaire, format_answer, load
 
 __all__ = ["add_parser", "run"]
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: Commands, help_line: str) -> None:
     """Add the ``options`` command."""
     parser = commands.add_parser(
         "options",
-        help="show the questions, their choices and the number of valid combinations",
+        help=help_line,
         description="Show copier.yml's questions, their choices, defaults and disabled reasons, "
         "and how many combinations of options are valid.",
     )
     add_json_argument(parser)
-    parser.add_argument(
-        "--template",
-        type=Path,
-        metavar="PATH",
-        help="a copier.yml or a directory holding one (default: scaffold's own template)",
-    )
+    add_template_argument(parser)
     parser.set_defaults(handler=run)
 
 
@@ -66,7 +62,7 @@ def _options_report(questionnaire: Questionnaire) -> dict[str, Any]:
             "default_expression": raw if templated else None,
             "choices": [],
         }
-        reasons = questionnaire.disabled_reasons(question)
+        reasons = disabled_reasons(questionnaire, question)
         for choice in questionnaire.choices(question, defaults):
             entry["choices"].append(
                 {
@@ -79,7 +75,7 @@ def _options_report(questionnaire: Questionnaire) -> dict[str, Any]:
                 }
             )
         questions.append(entry)
-    combinations = questionnaire.valid_combinations()
+    combinations = valid_combinations(questionnaire)
     counts = Counter(combination[FRAMEWORK] for combination in combinations)
     frameworks = [choice.value for choice in questionnaire.choices(FRAMEWORK, defaults)]
     return {
@@ -106,7 +102,7 @@ def _options_tree(report: dict[str, Any]) -> Tree:
             default.append(f"  from {question['default_expression']}", style="dim")
         node.add(default)
         for choice in question["choices"]:
-            line = Text.assemble((_word(choice["value"]), "green"), f"  {choice['label']}")
+            line = Text.assemble((format_answer(choice["value"]), "green"), f"  {choice['label']}")
             for disabled in choice["disabled"]:
                 conditions = [_condition(answers) for answers in disabled["when"]]
                 when = f" when {' or '.join(conditions)}" if any(conditions) else ""
@@ -117,12 +113,7 @@ def _options_tree(report: dict[str, Any]) -> Tree:
 
 def _condition(answers: dict[str, Any]) -> str:
     """Write earlier answers as ``database=none, framework=tornado``."""
-    return ", ".join(f"{name}={_word(value)}" for name, value in answers.items())
-
-
-def _word(value: Any) -> str:
-    """Write an answer as typed on a command line: text bare, anything else as JSON."""
-    return value if isinstance(value, str) else json.dumps(value)
+    return ", ".join(f"{name}={format_answer(value)}" for name, value in answers.items())
 
 
 def _combinations_line(combinations: dict[str, Any]) -> Text:

@@ -1,25 +1,30 @@
-"""The framework selection rules of DESIGN.md, as data, and a pure scorer over them."""
+"""What a project needs, and the frameworks and options those needs point to, ranked.
+
+The selection rules of docs/contract.md as data, and a scorer over them. What a framework cannot
+do is copier.yml's to say: a framework is ruled out for a need only when copier.yml refuses the
+option value that need requires (e.g. `serverless` for Tornado), with copier.yml's reason.
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scaffold.errors import UnknownNeed
+from scaffold.frameworks import Framework
+
+if TYPE_CHECKING:
+    from scaffold.questionnaire import Questionnaire
 
 __all__ = [
-    "EXCLUSIONS",
     "NEEDS",
     "RULES",
     "SUGGESTIONS",
     "TEAM_PREFIX",
     "TEAM_WEIGHT",
-    "Exclusion",
-    "Framework",
     "Ranked",
     "Recommendation",
     "Rule",
@@ -29,31 +34,6 @@ __all__ = [
     "recommend",
 ]
 
-
-class Framework(StrEnum):
-    """The frameworks the rules know; the values equal copier.yml's framework choices."""
-
-    DJANGO = "django"
-    FLASK = "flask"
-    FASTAPI = "fastapi"
-    TORNADO = "tornado"
-    PYRAMID = "pyramid"
-
-    @property
-    def display_name(self) -> str:
-        """Return the framework's name as its project spells it."""
-        return _TITLES[self]
-
-
-_TITLES: Mapping[Framework, str] = MappingProxyType(
-    {
-        Framework.DJANGO: "Django",
-        Framework.FLASK: "Flask",
-        Framework.FASTAPI: "FastAPI",
-        Framework.TORNADO: "Tornado",
-        Framework.PYRAMID: "Pyramid",
-    }
-)
 
 TEAM_PREFIX = "team:"
 """``team:<framework>``: the team already knows that framework."""
@@ -102,25 +82,18 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
-class Exclusion:
-    """A need that rules a framework out, whatever else speaks for it."""
-
-    need: str
-    framework: Framework
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
 class Suggestion:
     """An option value that serves a set of needs (all of them must be present).
 
-    Suggestions for the same option are tried in table order; the first that fires wins.
+    Suggestions for the same option are tried in table order; the first that fires wins. A
+    `required` one rules out the frameworks copier.yml refuses the value for.
     """
 
     needs: frozenset[str]
     option: str
     value: Any
     reason: str
+    required: bool = False
 
 
 def _rule(framework: Framework, weight: int, reason: str, *any_of: str, **extra: Any) -> Rule:
@@ -186,14 +159,6 @@ RULES: tuple[Rule, ...] = (
     ),
 )  # fmt: skip
 
-EXCLUSIONS: tuple[Exclusion, ...] = (
-    Exclusion(
-        "serverless",
-        Framework.TORNADO,
-        "Tornado serves long-lived connections, which serverless functions cannot hold",
-    ),
-)
-
 SUGGESTIONS: tuple[Suggestion, ...] = (
     Suggestion(frozenset({"admin"}), "auth", "session", "admin screens sign in with a browser "
                "session"),
@@ -207,7 +172,8 @@ SUGGESTIONS: tuple[Suggestion, ...] = (
     Suggestion(frozenset({"realtime"}), "use_async", True, "long-lived connections need async "
                "handlers"),
     Suggestion(frozenset({"async"}), "use_async", True, "you asked for async I/O"),
-    Suggestion(frozenset({"serverless"}), "serverless", True, "adds the AWS Lambda handler"),
+    Suggestion(frozenset({"serverless"}), "serverless", True, "adds the AWS Lambda handler",
+               required=True),
 )  # fmt: skip
 
 
@@ -290,11 +256,11 @@ def parse_needs(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(needs)
 
 
-def recommend(needs: Iterable[str]) -> Recommendation:
+def recommend(needs: Iterable[str], questionnaire: Questionnaire) -> Recommendation:
     """Score every framework against `needs` and rank them, best first.
 
-    Ties keep the order of `Framework` (copier.yml's order). A framework a need rules out ranks
-    after every other, whatever its score.
+    Ties keep the order of `Framework` (copier.yml's order). A framework that cannot take what a
+    need requires (copier.yml refuses the option value for it) ranks after every other.
 
     Raises:
         UnknownNeed: For a need that is not in the vocabulary.
@@ -302,6 +268,7 @@ def recommend(needs: Iterable[str]) -> Recommendation:
     given = parse_needs(needs)
     present = frozenset(given)
     fired = [rule for rule in RULES if rule.fires(present)]
+    required = [s for s in SUGGESTIONS if s.required and s.needs <= present]
     ranking = []
     for framework in Framework:
         own = sorted(
@@ -312,16 +279,25 @@ def recommend(needs: Iterable[str]) -> Recommendation:
                 framework=framework,
                 score=sum(rule.weight for rule in own),
                 reasons=tuple(rule.reason for rule in own),
-                excluded_by=tuple(
-                    exclusion.reason
-                    for exclusion in EXCLUSIONS
-                    if exclusion.framework is framework and exclusion.need in present
-                ),
+                excluded_by=_refusals(questionnaire, framework, required),
             )
         )
     order = list(Framework)
     ranking.sort(key=lambda r: (r.excluded, -r.score, order.index(r.framework)))
     return Recommendation(needs=given, ranking=tuple(ranking), suggestions=_suggest(present))
+
+
+def _refusals(
+    questionnaire: Questionnaire, framework: Framework, required: Iterable[Suggestion]
+) -> tuple[str, ...]:
+    """Return copier.yml's reasons for refusing, with `framework`, what the needs require."""
+    context = {**questionnaire.answers_for_defaults(), "framework": framework.value}
+    reasons = []
+    for suggestion in required:
+        reason = questionnaire.validate(suggestion.option, suggestion.value, context)
+        if reason is not None:
+            reasons.append(reason)
+    return tuple(reasons)
 
 
 def _suggest(needs: frozenset[str]) -> tuple[SuggestedOption, ...]:

@@ -1,21 +1,31 @@
-"""Unit tests for scaffold.rules: one row per selection rule of DESIGN.md, then the conflicts."""
+"""Unit tests for scaffold.needs: one row per selection rule of docs/contract.md, then conflicts."""
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterable
+from pathlib import Path
 
-from scaffold import options
+import pytest
+import yaml
+
 from scaffold.errors import UnknownNeed
-from scaffold.options import FRAMEWORK
-from scaffold.rules import (
+from scaffold.frameworks import FRAMEWORK, Framework
+from scaffold.needs import (
     NEEDS,
     RULES,
     SUGGESTIONS,
     TEAM_PREFIX,
-    Framework,
+    Recommendation,
     parse_needs,
-    recommend,
 )
+from scaffold.needs import recommend as recommend_for
+from scaffold.questionnaire import load
+from tests.support.questionnaires import config_with_every_framework
+
+
+def recommend(needs: Iterable[str]) -> Recommendation:
+    return recommend_for(needs, load())
+
 
 # (needs, framework ranked first, a fragment of the reason that must have fired for it)
 GUIDE: list[tuple[list[str], str, str]] = [
@@ -144,25 +154,25 @@ def test_unknown_need_suggests_the_closest() -> None:
         parse_needs(["team:bottle"])
 
 
-def test_every_need_has_a_rule_or_an_exclusion() -> None:
+def test_every_need_has_a_rule_or_a_requirement() -> None:
     used = {need for rule in RULES for need in rule.any_of | rule.all_of}
-    used |= {"serverless"}  # it only excludes
+    used |= {need for suggestion in SUGGESTIONS if suggestion.required for need in suggestion.needs}
 
     assert set(NEEDS) <= used
     assert used - set(NEEDS) == {f"{TEAM_PREFIX}{framework}" for framework in Framework}
 
 
-# rules.py against copier.yml ----------------------------------------------------------------------
+# needs.py against copier.yml ---------------------------------------------------------------------
 
 
 def test_framework_names_equal_copier_yml_choices() -> None:
-    values = [choice.value for choice in options.load().question(FRAMEWORK).choices]
+    values = [choice.value for choice in load().question(FRAMEWORK).choices]
 
     assert [framework.value for framework in Framework] == values
 
 
 def test_suggested_options_exist_in_copier_yml() -> None:
-    questionnaire = options.load()
+    questionnaire = load()
     names = {question.name for question in questionnaire.option_questions()}
 
     for suggestion in SUGGESTIONS:
@@ -172,3 +182,15 @@ def test_suggested_options_exist_in_copier_yml() -> None:
             assert suggestion.value in [choice.value for choice in question.choices], suggestion
         else:
             assert isinstance(suggestion.value, bool), suggestion
+
+
+def test_what_rules_a_framework_out_is_copier_yml_s_to_say(tmp_path: Path) -> None:
+    config = config_with_every_framework()
+    del config["serverless"]["choices"]["Yes"]["validator"]  # say Tornado could run on Lambda
+    (tmp_path / "copier.yml").write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
+
+    recommendation = recommend_for(["realtime", "serverless"], load(tmp_path))
+
+    assert recommendation.best is not None
+    assert recommendation.best.framework == Framework.TORNADO
+    assert all(not ranked.excluded for ranked in recommendation.ranking)

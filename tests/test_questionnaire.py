@@ -1,26 +1,21 @@
-"""Unit tests for scaffold.options: reading copier.yml and enumerating valid combinations."""
+"""Unit tests for scaffold.questionnaire: reading copier.yml and evaluating it as Copier does."""
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from scaffold import options
 from scaffold.errors import InvalidAnswer, TemplateNotFound, UnknownQuestion
-from scaffold.options import ChoiceState, Questionnaire
-from scaffold.paths import template_root
-from tests.support.questionnaires import every_framework_enabled
+from scaffold.own_template import template_root
+from scaffold.questionnaire import ChoiceState, Questionnaire, format_answer, load
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-FRAMEWORKS = ["django", "flask", "fastapi", "tornado", "pyramid"]
 
 
 @pytest.fixture
 def questionnaire() -> Questionnaire:
-    return options.load()
+    return load()
 
 
 def test_template_root_is_the_checkout() -> None:
@@ -49,13 +44,13 @@ def test_load_reads_the_questions_in_copier_yml_order(questionnaire: Questionnai
 
 
 def test_load_is_cached_per_file() -> None:
-    assert options.load() is options.load(REPO_ROOT)
-    assert options.load() is options.load(REPO_ROOT / "copier.yml")
+    assert load() is load(REPO_ROOT)
+    assert load() is load(REPO_ROOT / "copier.yml")
 
 
 def test_load_refuses_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(TemplateNotFound, match="nothing-here"):
-        options.load(tmp_path / "nothing-here")
+        load(tmp_path / "nothing-here")
 
 
 def test_question_refuses_an_unknown_name(questionnaire: Questionnaire) -> None:
@@ -64,27 +59,26 @@ def test_question_refuses_an_unknown_name(questionnaire: Questionnaire) -> None:
 
 
 def test_option_questions_are_the_bools_and_choices(questionnaire: Questionnaire) -> None:
-    names = [question.name for question in options.option_questions()]
+    names = [question.name for question in questionnaire.option_questions()]
 
     assert names == ["framework", "database", "auth", "api_docs", "use_async", "serverless"]
-    assert options.option_questions() == questionnaire.option_questions()
 
 
-def test_slug_default_derives_from_the_project_name() -> None:
-    assert options.answers_for_defaults() == {
+def test_slug_default_derives_from_the_project_name(questionnaire: Questionnaire) -> None:
+    assert questionnaire.answers_for_defaults() == {
         "project_name": "My Service",
         "project_slug": "my_service",
         "description": "My Service: a web service.",
         "author_name": "Your Name",
         "author_email": "you@example.com",
     }
-    derived = options.answers_for_defaults({"project_name": "  Hello, World 2! "})
+    derived = questionnaire.answers_for_defaults({"project_name": "  Hello, World 2! "})
     assert derived["project_slug"] == "hello_world_2"
     assert derived["description"] == "  Hello, World 2! : a web service."
 
 
-def test_answers_for_defaults_keeps_overrides() -> None:
-    answers = options.answers_for_defaults({"project_name": "Shop", "project_slug": "store"})
+def test_answers_for_defaults_keeps_overrides(questionnaire: Questionnaire) -> None:
+    answers = questionnaire.answers_for_defaults({"project_name": "Shop", "project_slug": "store"})
 
     assert answers["project_slug"] == "store"
     assert answers["description"] == "Shop: a web service."
@@ -128,95 +122,14 @@ def test_validate_explains_refusals(questionnaire: Questionnaire) -> None:
     assert questionnaire.validate("database", "mysql") == (
         "'mysql' is not in ['none', 'sqlite', 'postgresql']"
     )
-    assert questionnaire.validate("framework", "flask") == "Flask is not available yet"
+    for state in questionnaire.choices("framework"):  # whichever are not available yet
+        assert questionnaire.validate("framework", state.value) == state.disabled_reason
     assert questionnaire.validate("auth", "session", {"database": "none"}) == (
         "Session auth needs a database: users and sessions are stored"
     )
     assert questionnaire.validate("project_slug", "class") == (
         "'class' is a Python keyword: pick another slug."
     )
-
-
-def test_only_fastapi_is_enabled_for_now() -> None:
-    combinations = options.valid_combinations()
-
-    assert len(combinations) == 56
-    assert {combination["framework"] for combination in combinations} == {"fastapi"}
-    assert options.valid_combinations(framework="fastapi") == combinations
-    assert options.valid_combinations(framework="django") == []
-
-
-def test_valid_combinations_refuses_an_unknown_framework() -> None:
-    with pytest.raises(InvalidAnswer, match="'bottle' is not in"):
-        options.valid_combinations(framework="bottle")
-
-
-def assert_obeys_the_constraints(combination: dict[str, Any]) -> None:
-    assert combination["framework"] in FRAMEWORKS
-    assert combination["database"] in {"none", "sqlite", "postgresql"}
-    assert combination["auth"] in {"none", "jwt", "session"}
-    if combination["auth"] != "none":
-        assert combination["database"] != "none"
-    if combination["framework"] == "tornado":
-        assert combination["use_async"] is True
-        assert combination["serverless"] is False
-    if combination["framework"] == "pyramid":
-        assert combination["use_async"] is False
-    assert all(isinstance(combination[key], bool) for key in ("api_docs", "use_async"))
-    assert isinstance(combination["serverless"], bool)
-
-
-def test_every_combination_obeys_the_constraints() -> None:
-    combinations = options.valid_combinations()
-    keys = [question.name for question in options.option_questions()]
-
-    for combination in combinations:
-        assert list(combination) == keys
-        assert_obeys_the_constraints(combination)
-    assert len({tuple(combination.values()) for combination in combinations}) == 56
-
-
-def test_counts_match_design_with_every_framework_enabled(tmp_path: Path) -> None:
-    questionnaire = every_framework_enabled(tmp_path)
-    combinations = questionnaire.valid_combinations()
-    per_framework = Counter(combination["framework"] for combination in combinations)
-
-    assert len(combinations) == 210
-    assert per_framework == {"django": 56, "flask": 56, "fastapi": 56, "pyramid": 28, "tornado": 14}
-    for framework, count in per_framework.items():
-        assert len(questionnaire.valid_combinations(framework=framework)) == count
-    for combination in combinations:
-        assert_obeys_the_constraints(combination)
-    assert len({questionnaire.combination_id(c) for c in combinations}) == 210
-
-
-def test_disabled_reasons_name_the_answers_that_lead_to_them(tmp_path: Path) -> None:
-    questionnaire = every_framework_enabled(tmp_path)
-
-    use_async = questionnaire.disabled_reasons("use_async")
-    auth = questionnaire.disabled_reasons("auth")
-
-    assert [(r.reason, r.when) for r in use_async[True]] == [
-        ("Pyramid is WSGI only: it has no async views", ({"framework": "pyramid"},))
-    ]
-    assert [r.when for r in use_async[False]] == [({"framework": "tornado"},)]
-    assert [r.when for r in auth["jwt"]] == [({"database": "none"},)]
-    assert auth["none"] == ()
-
-
-def test_disabled_reasons_only_cover_reachable_answers(questionnaire: Questionnaire) -> None:
-    # Tornado cannot be picked yet, so nothing reachable disables serverless.
-    assert questionnaire.disabled_reasons("serverless") == {True: (), False: ()}
-    assert [r.when for r in questionnaire.disabled_reasons("framework")["django"]] == [({},)]
-
-
-def test_combination_ids_are_readable_and_unique() -> None:
-    combinations = options.valid_combinations()
-    ids = [options.combination_id(combination) for combination in combinations]
-
-    assert len(set(ids)) == len(ids)
-    assert "fastapi-sqlite-jwt-docs-async-lambda" in ids
-    assert "fastapi-none-none-nodocs-sync-nolambda" in ids
 
 
 def test_when_false_questions_take_their_default(tmp_path: Path) -> None:
@@ -238,18 +151,13 @@ metrics:
 """,
         encoding="utf-8",
     )
-    questionnaire = options.load(path)
+    questionnaire = load(path)
 
     assert questionnaire.question("name").type == "str"
     assert questionnaire.default("port", {"kind": "web"}) == 8000
     assert questionnaire.is_asked("metrics", {"kind": "web"})
     assert not questionnaire.is_asked("metrics", {"kind": "worker"})
-    assert questionnaire.valid_combinations() == [
-        {"kind": "web", "metrics": True},
-        {"kind": "web", "metrics": False},
-        {"kind": "worker", "metrics": False},
-    ]
-    assert questionnaire.combination_id({"kind": "web", "metrics": False}) == "web-nometrics"
+    assert questionnaire.default("metrics", {"kind": "worker"}) is False
 
 
 def test_questions_copier_computes_are_not_prompted(questionnaire: Questionnaire) -> None:
@@ -263,7 +171,7 @@ def test_questions_copier_computes_are_not_prompted(questionnaire: Questionnaire
         "author_name",
         "author_email",
     ]
-    assert "original_framework" not in options.answers_for_defaults()
+    assert "original_framework" not in questionnaire.answers_for_defaults()
     assert questionnaire.default("original_framework", {"framework": "fastapi"}) == "fastapi"
 
 
@@ -284,3 +192,26 @@ def test_cast_converts_like_copier(questionnaire: Questionnaire) -> None:
     assert questionnaire.cast("database", "sqlite") == "sqlite"
     with pytest.raises(InvalidAnswer, match="'api_docs'"):
         questionnaire.cast("api_docs", None)
+
+
+def test_format_answer_writes_what_copier_takes() -> None:
+    assert [format_answer(value) for value in ("sqlite", True, False, 3, None)] == [
+        "sqlite",
+        "true",
+        "false",
+        "3",
+        "null",
+    ]
+
+
+def test_plain_values_need_no_jinja(tmp_path: Path) -> None:
+    (tmp_path / "copier.yml").write_text(
+        "name: {type: str, default: plain}\ngreeting: {type: str, default: 'Hello {{ name }}'}\n",
+        encoding="utf-8",
+    )
+    questionnaire = load(tmp_path)
+
+    assert questionnaire.default("name") == "plain"
+    assert "_env" not in vars(questionnaire)  # the first prompt comes before Copier's import
+    assert questionnaire.default("greeting", {"name": "you"}) == "Hello you"
+    assert "_env" in vars(questionnaire)

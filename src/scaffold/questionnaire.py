@@ -1,61 +1,58 @@
-"""Read copier.yml: the questions, their choices and constraints, and the valid combinations."""
+"""Read copier.yml and evaluate it as Copier does: questions, defaults, choices, validators.
+
+The Jinja environment is Copier's own (its loader, extensions, globals and `_envops`), built by
+Copier, so that a validator or default reads the same here as in `copier copy`. Copier is
+imported only when a value holds Jinja: the wizard's first prompt needs none.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 import yaml
-from jinja2 import meta
-from jinja2.sandbox import SandboxedEnvironment
 
+from scaffold.compile_cache import cache_compiles
 from scaffold.errors import InvalidAnswer, InvalidTemplate, TemplateNotFound, UnknownQuestion
-from scaffold.paths import template_root
+from scaffold.own_template import template_root
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = [
-    "FRAMEWORK",
     "Answers",
     "Choice",
     "ChoiceState",
-    "DisabledReason",
     "Question",
     "Questionnaire",
-    "answers_for_defaults",
-    "combination_id",
+    "format_answer",
     "load",
-    "option_questions",
-    "valid_combinations",
 ]
 
 Answers = Mapping[str, Any]
 
-FRAMEWORK = "framework"
-"""The question that picks the template folder (`_subdirectory: templates/{{ framework }}`)."""
-
 _CONFIG_NAMES = ("copier.yml", "copier.yaml")
-# Copier loads this extension into every template's environment; the validators use its filters.
-_DEFAULT_EXTENSIONS = ("jinja2_ansible_filters.AnsibleCoreFiltersExtension",)
-_UNDEFINED_CLASSES: Mapping[str, type[jinja2.Undefined]] = {
-    "jinja2.Undefined": jinja2.Undefined,
-    "jinja2.StrictUndefined": jinja2.StrictUndefined,
-}
-# Id words for bool options, (when true, when false); other bools fall back to `name`/`noname`.
-_BOOL_ID_WORDS: Mapping[str, tuple[str, str]] = {
-    "api_docs": ("docs", "nodocs"),
-    "use_async": ("async", "sync"),
-    "serverless": ("lambda", "nolambda"),
-}
 _TRUE_WORDS = frozenset({"y", "yes", "t", "true", "on"})
 _FALSE_WORDS = frozenset({"n", "no", "f", "false", "off", "~", "null", "none"})
 _NO_ANSWERS: Answers = MappingProxyType({})
+# What makes a string a template for Jinja's default syntax; `_envops` may change it.
+_MARKERS = ("block_start_string", "variable_start_string", "comment_start_string")
+_DEFAULT_MARKERS = {"block_start_string": "{%", "variable_start_string": "{{",
+                    "comment_start_string": "{#"}  # fmt: skip
+# yaml's C loader when libyaml is there: copier.yml is read on every `scaffold new`.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def format_answer(value: Any) -> str:
+    """Write an answer as `-d KEY=VALUE` and copier.yml take it: text bare, the rest as JSON."""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +77,6 @@ class ChoiceState:
     def enabled(self) -> bool:
         """Tell whether the choice can be picked."""
         return self.disabled_reason is None
-
-
-@dataclass(frozen=True, slots=True)
-class DisabledReason:
-    """A reason a choice can be disabled, and the earlier answers that lead to it."""
-
-    reason: str
-    when: tuple[Mapping[str, Any], ...]
-    """Each entry holds the earlier answers the validator reads; an empty one means always."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +107,8 @@ class Questionnaire:
     settings: Mapping[str, Any] = field(default_factory=dict)
     """The `_`-prefixed keys of copier.yml, as written (`_envops`, `_subdirectory`, ...)."""
     path: Path | None = None
+    config: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """copier.yml as parsed, for Copier to build its environment from without reading it again."""
     _compiled: dict[str, jinja2.Template] = field(default_factory=dict, init=False, repr=False)
 
     def question(self, name: str) -> Question:
@@ -247,99 +237,14 @@ class Questionnaire:
             context[question.name] = answers[question.name]
         return answers
 
-    def valid_combinations(self, *, framework: str | None = None) -> list[dict[str, Any]]:
-        """Return every valid way to answer the option questions, in copier.yml order.
-
-        A question whose `when` is false takes its default; disabled choices are skipped; a bool
-        question without choices takes both values. Each combination holds every option key.
-
-        Raises:
-            InvalidAnswer: When `framework` is not one of the framework choices.
-        """
-        options = self.option_questions()
-        if framework is not None:
-            known = [_cast(choice.value, "str") for choice in self.question(FRAMEWORK).choices]
-            if framework not in known:
-                raise InvalidAnswer(question=FRAMEWORK, message=f"{framework!r} is not in {known}")
-        names = [question.name for question in options]
-        return [
-            {name: answers[name] for name in names}
-            for answers in self._walk(options, self.answers_for_defaults())
-            if framework is None or answers[FRAMEWORK] == framework
-        ]
-
-    def combination_id(self, combination: Answers) -> str:
-        """Return a readable id for a combination, e.g. ``fastapi-sqlite-jwt-docs-async-lambda``."""
-        words = []
-        for question in self.option_questions():
-            value = combination[question.name]
-            if question.type == "bool":
-                plain = question.name.replace("_", "")
-                yes, no = _BOOL_ID_WORDS.get(question.name, (plain, f"no{plain}"))
-                words.append(yes if value else no)
-            else:
-                words.append(str(value))
-        return "-".join(words)
-
-    def disabled_reasons(self, question: Question | str) -> dict[Any, tuple[DisabledReason, ...]]:
-        """Return, for each choice value, the reasons it can be disabled and when.
-
-        The choices' validators are rendered after every reachable combination of the earlier
-        option answers; each reason lists the distinct values of the answers its validator reads.
-        """
-        question = self._resolve(question)
-        options = self.option_questions()
-        names = [option.name for option in options]
-        earlier = options[: names.index(question.name)] if question.name in names else ()
-        prefixes = [
-            prefix
-            for prefix in self._walk(earlier, self.answers_for_defaults())
-            if self.is_asked(question, prefix)
-        ]
-        result: dict[Any, tuple[DisabledReason, ...]] = {}
-        for choice in question.choices:
-            read = self._variables(choice.validator)
-            found: dict[str, list[dict[str, Any]]] = {}
-            for prefix in prefixes:
-                reason = str(self._render(choice.validator, prefix)).strip()
-                if not reason:
-                    continue
-                condition = {name: prefix[name] for name in read if name in prefix}
-                conditions = found.setdefault(reason, [])
-                if condition not in conditions:
-                    conditions.append(condition)
-            value = _cast(choice.value, question.type)
-            result[value] = tuple(
-                DisabledReason(reason=reason, when=tuple(conditions))
-                for reason, conditions in found.items()
-            )
-        return result
-
-    def _walk(self, questions: Sequence[Question], answers: Answers) -> Iterator[dict[str, Any]]:
-        """Yield `answers` extended by every valid way to answer `questions`, depth first."""
-        if not questions:
-            yield dict(answers)
-            return
-        first, rest = questions[0], questions[1:]
-        for value in self._reachable_values(first, answers):
-            yield from self._walk(rest, {**answers, first.name: value})
-
-    def _reachable_values(self, question: Question, answers: Answers) -> list[Any]:
-        """Return the values `question` can take after `answers`."""
-        if not self.is_asked(question, answers):
-            return [self.default(question, answers)]
-        if question.choices:
-            return [state.value for state in self.choices(question, answers) if state.enabled]
-        if question.type == "bool":
-            return [True, False]
-        return [self.default(question, answers)]
-
     def _render(self, source: Any, context: Answers) -> Any:
         """Render a value as Copier does: text through Jinja, lists item by item, others as is."""
         if isinstance(source, list):
             return [self._render(item, context) for item in source]
-        if not isinstance(source, str):
+        if not isinstance(source, str) or not self._is_template(source):
             return source
+        import jinja2
+
         try:
             template = self._compiled.get(source) or self._env.from_string(source)
             self._compiled[source] = template
@@ -347,8 +252,13 @@ class Questionnaire:
         except jinja2.TemplateError as error:
             raise self._invalid(f"cannot render {source!r}: {error}") from error
 
-    def _variables(self, source: str) -> list[str]:
-        """Return the names a Jinja template reads, sorted."""
+    def variables(self, source: str) -> list[str]:
+        """Return the names a copier.yml value (a Jinja template) reads, sorted."""
+        if not self._is_template(source):
+            return []
+        import jinja2
+        from jinja2 import meta
+
         try:
             return sorted(meta.find_undeclared_variables(self._env.parse(source)))
         except jinja2.TemplateSyntaxError as error:
@@ -365,25 +275,47 @@ class Questionnaire:
         return {question.name: question for question in self.questions}
 
     @functools.cached_property
-    def _env(self) -> SandboxedEnvironment:
-        """Build the Jinja environment Copier would: its default extension plus `_envops`."""
-        envops = dict(self.settings.get("_envops") or {})
-        envops.setdefault("keep_trailing_newline", True)
-        if "undefined" in envops:
-            try:
-                envops["undefined"] = _UNDEFINED_CLASSES[envops["undefined"]]
-            except KeyError:
-                reason = f"unsupported _envops.undefined: {envops['undefined']}"
-                raise self._invalid(reason) from None
-        extensions = [*_DEFAULT_EXTENSIONS, *self.settings.get("_jinja_extensions", ())]
+    def _env(self) -> jinja2.Environment:
+        """Copier's Jinja environment for this template, as Copier builds it."""
+        # Copier's Worker builds it (copier._main.Worker.jinja_env, internal to Copier): its
+        # loader rooted at the template, its extensions, `pathjoin`, `_envops`. The template is
+        # the folder of this copier.yml, already at the ref that is rendered, so Copier is told
+        # not to clone it.
+        from copier._main import Worker
+        from copier._template import Template
+        from copier.errors import CopierError
+
+        root = (self.path or Path("copier.yml")).parent
+        template = Template(url=str(root))
+        template.__dict__["local_abspath"] = root
+        if self.config:
+            template.__dict__["_raw_config"] = dict(self.config)
+        worker = Worker(src_path=str(root), dst_path=root)
+        worker.__dict__["template"] = template
         try:
-            return SandboxedEnvironment(extensions=extensions, **envops)
-        except (ImportError, TypeError) as error:
+            env = worker.jinja_env
+        except (CopierError, ImportError, TypeError, ValueError) as error:
             raise self._invalid(f"cannot build the Jinja environment: {error}") from error
+        cache_compiles(env)
+        return env
+
+    @functools.cached_property
+    def _markers(self) -> tuple[str, ...]:
+        envops = self.settings.get("_envops") or {}
+        if envops.get("line_statement_prefix") or envops.get("line_comment_prefix"):
+            return ("",)  # every string may be a template
+        return tuple(str(envops.get(name, _DEFAULT_MARKERS[name])) for name in _MARKERS)
+
+    def _is_template(self, source: str) -> bool:
+        """Tell whether rendering `source` could change it (else Jinja is not needed)."""
+        trailing = source.endswith("\n") and not (self.settings.get("_envops") or {}).get(
+            "keep_trailing_newline", False
+        )
+        return trailing or any(marker in source for marker in self._markers)
 
 
 def load(path: Path | str | None = None) -> Questionnaire:
-    """Read a copier.yml, by default the template's own; each file is read once.
+    """Read a copier.yml, by default the template's own; a file is read again only once changed.
 
     Args:
         path: A copier.yml, or a directory holding one.
@@ -400,34 +332,16 @@ def load(path: Path | str | None = None) -> Questionnaire:
         location = found[0]
     elif not location.is_file():
         raise TemplateNotFound(searched=[location])
-    return _load_file(location.resolve())
-
-
-def option_questions() -> tuple[Question, ...]:
-    """Return the template's option questions (bools and choices), in copier.yml order."""
-    return load().option_questions()
-
-
-def valid_combinations(*, framework: str | None = None) -> list[dict[str, Any]]:
-    """Return every valid combination of the template's option questions."""
-    return load().valid_combinations(framework=framework)
-
-
-def answers_for_defaults(overrides: Answers | None = None) -> dict[str, Any]:
-    """Answer the template's text questions: `overrides`, else the rendered defaults."""
-    return load().answers_for_defaults(overrides)
-
-
-def combination_id(combination: Answers) -> str:
-    """Return a readable id for a combination of the template's options."""
-    return load().combination_id(combination)
+    config = location.resolve()
+    stat = config.stat()
+    return _load_file(config, stat.st_mtime_ns, stat.st_size)
 
 
 @functools.cache
-def _load_file(path: Path) -> Questionnaire:
+def _load_file(path: Path, mtime_ns: int, size: int) -> Questionnaire:  # noqa: ARG001 - the key
     """Parse one copier.yml."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise InvalidTemplate(path=path, reason=str(error)) from error
     if not isinstance(raw, Mapping):
@@ -438,7 +352,7 @@ def _load_file(path: Path) -> Questionnaire:
         for name, spec in raw.items()
         if not str(name).startswith("_")
     )
-    return Questionnaire(questions=questions, settings=settings, path=path)
+    return Questionnaire(questions=questions, settings=settings, path=path, config=dict(raw))
 
 
 def _parse_question(name: str, spec: Any, path: Path) -> Question:
@@ -526,7 +440,7 @@ _CASTS: Mapping[str, Callable[[Any], Any]] = {
     "json": _from_text(json.loads),
     "path": str,
     "str": _to_str,
-    "yaml": _from_text(yaml.safe_load),
+    "yaml": _from_text(lambda text: yaml.load(text, Loader=_YAML_LOADER)),
 }
 
 

@@ -153,6 +153,7 @@ def django_files(answers: Answers) -> set[str]:
         files |= {
             f"{slug}/users/api.py",
             f"{slug}/users/schemas.py",
+            f"{slug}/users/throttling.py",
             f"{slug}/items/migrations/0002_item_owner.py",
             "tests/test_auth.py",
             "tests/utils.py",

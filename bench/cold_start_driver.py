@@ -1,6 +1,7 @@
 """One Lambda cold start, in a fresh process: import the handler, send it one event.
 
-Run from the project's directory: python cold_start_driver.py MODULE
+Run from the function's folder: python cold_start_driver.py MODULE, with BENCH_IMPORT_PATH the
+folders Lambda puts on the import path (the function's, then its layers'), os.pathsep-separated.
 Prints JSON: seconds to import MODULE (its `handler`), seconds for the first event, the status.
 The event is an API Gateway HTTP API (payload 2.0) GET /health.
 """
@@ -9,10 +10,17 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 import time
+from pathlib import Path
 
-sys.path.insert(0, ".")
+sys.path[:0] = os.environ.get("BENCH_IMPORT_PATH", ".").split(os.pathsep)
+IMPORT_ROOTS = sorted(
+    (str(Path(p).resolve()) for p in os.environ.get("BENCH_IMPORT_PATH", ".").split(os.pathsep)),
+    key=len,
+    reverse=True,
+)
 
 EVENT = {
     "version": "2.0",
@@ -64,6 +72,10 @@ def profiled(module: str, top: int = 15) -> None:
         if filename.startswith(("<frozen", "~")) or name.startswith("<module>"):
             continue
         where = filename.split("site-packages/", 1)[-1].split("lib/python3.", 1)[-1]
+        for root in IMPORT_ROOTS:  # the function's and the layers' folders: paths inside them
+            if filename.startswith(root + os.sep):
+                where = filename[len(root) + 1 :]
+                break
         rows.append({"function": f"{where}:{line}({name})", "calls": calls, "cumtime_s": cumtime})
     rows.sort(key=lambda row: row["cumtime_s"], reverse=True)
     sys.stdout.write(json.dumps(rows[:top]) + "\n")

@@ -75,6 +75,7 @@ BAD_ANSWERS: dict[str, tuple[dict[str, Any], str]] = {
     "email-no-tld": ({"author_email": "you@example"}, "not a valid email address"),
     "jwt-without-database": ({"database": "none", "auth": "jwt"}, "needs a database"),
     "session-without-database": ({"database": "none", "auth": "session"}, "needs a database"),
+    "serverless-sqlite": ({"database": "sqlite", "serverless": True}, "disk is temporary"),
     "framework-unknown": ({"framework": "bottle"}, "'bottle' is not in ['"),
     "database-unknown": ({"database": "mysql"}, "'mysql' is not in"),
 }

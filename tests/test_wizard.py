@@ -88,7 +88,8 @@ def test_accepting_the_recommendation(keyboard: Any) -> None:
         + needs("api", "validation")
         + ENTER  # team: no preference
         + ENTER  # framework: the recommended one is preselected
-        + ENTER * 5  # database, auth, api_docs, use_async, serverless: preselected values
+        + ENTER * 4  # database, auth, api_docs, use_async: preselected values
+        # serverless is not asked: with SQLite (the default) only "No" is enabled
         + ENTER  # create it
     )  # fmt: skip
     result, shown = run_wizard(keyboard, keys)
@@ -110,6 +111,7 @@ def test_accepting_the_recommendation(keyboard: Any) -> None:
     assert "FastAPI (best fit)" in shown
     assert "FastAPI validates every request" in shown
     assert "api_docs=true" in shown  # suggested options, with their reason
+    assert "SQLite cannot back a Lambda deployment" in shown
     assert "Summary" in shown and "orders_api" in shown
 
 
@@ -199,7 +201,7 @@ def test_install_and_destination_are_asked_when_not_given(keyboard: Any, tmp_pat
     busy = tmp_path / "busy"
     busy.mkdir()
     (busy / "file").touch()
-    keys = ENTER * TEXT_QUESTIONS + ENTER * 3 + ENTER * 5
+    keys = ENTER * TEXT_QUESTIONS + ENTER * 3 + ENTER * 4  # serverless: not asked with SQLite
     keys += "y"  # install
     keys += CLEAR + str(busy) + ENTER  # refused: not empty
     keys += CLEAR + str(tmp_path / "fresh") + ENTER + ENTER
@@ -214,7 +216,7 @@ def test_install_and_destination_are_asked_when_not_given(keyboard: Any, tmp_pat
 
 
 def test_saying_no_to_the_summary_cancels(keyboard: Any) -> None:
-    keys = ENTER * TEXT_QUESTIONS + ENTER * 3 + ENTER * 5 + "n"
+    keys = ENTER * TEXT_QUESTIONS + ENTER * 3 + ENTER * 4 + "n"  # serverless: not asked with SQLite
 
     with pytest.raises(Cancelled):
         run_wizard(keyboard, keys)

@@ -29,7 +29,7 @@ def common_files(answers: Answers) -> set[str]:
     if answers["database"] == "postgresql":
         files.add("compose.yaml")
     if answers["serverless"]:
-        files |= {"handler.py", "template.yaml"}
+        files |= {"Makefile", "handler.py", "template.yaml"}
     return files
 
 

@@ -18,8 +18,9 @@ from tests.support.frameworks import FRAMEWORKS, framework
 pytestmark = pytest.mark.slow
 Render = Callable[[dict[str, Any]], Path]
 RUFF = [sys.executable, "-m", "ruff"]
-# Template syntax that must not survive rendering. GitHub Actions' own ${{ }} is allowed.
-LEFTOVER = re.compile(r"\{%|%\}|\{#|#\}|(?<!\$)\{\{")
+# Template syntax that must not survive rendering. GitHub Actions' own ${{ }} is allowed, and so
+# are CloudFormation's dynamic references, {{resolve:...}}.
+LEFTOVER = re.compile(r"\{%|%\}|\{#|#\}|(?<!\$)\{\{(?!resolve:)")
 
 
 def project_files(project: Path) -> set[str]:

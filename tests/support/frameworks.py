@@ -33,6 +33,8 @@ class Framework:
     """How bench/inprocess_driver.py calls the app: `asgi` or `wsgi`."""
     bare_lambda: str | None = None
     """`bare_handler.py`: the bare app behind the framework's Lambda adapter (None: no Lambda)."""
+    lambda_requirements: tuple[str, ...] = ()
+    """The distributions the bare Lambda app needs (installed as the artifact's are)."""
     runtime_templates: frozenset[str] = field(default_factory=frozenset)
     """Suffixes of the project's own run-time templates, which legitimately hold `{{ }}`."""
     realtime: bool = False
@@ -111,6 +113,7 @@ FRAMEWORKS: dict[str, Framework] = {
             procfile_target="app.main:app",
             bare_target="bare_app:app",
             bare_lambda=MANGUM_HANDLER,
+            lambda_requirements=("fastapi", "mangum"),
             # Jinja pages, and Alembic's template for new revisions.
             runtime_templates=frozenset({".html", ".mako"}),
         ),

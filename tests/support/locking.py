@@ -7,11 +7,13 @@ from pathlib import Path
 
 from uv import find_uv_bin
 
+UV = Path(find_uv_bin())  # the dev group's uv
+
 
 def lock_project(project: Path) -> None:
     """Write the project's uv.lock with the uv of the test venv; fail with uv's output."""
     result = subprocess.run(
-        [find_uv_bin(), "lock", "--quiet", "--no-progress"],
+        [UV, "lock", "--quiet", "--no-progress"],
         cwd=project,
         capture_output=True,
         text=True,

@@ -163,6 +163,42 @@ from bare_app import app
 handler = make_lambda_handler(app, binary_support=True)
 """
 
+DJANGO_APP = """\
+from django.conf import settings
+from django.core.asgi import get_asgi_application
+from django.http import HttpRequest, JsonResponse
+from django.urls import path
+
+settings.configure(
+    ALLOWED_HOSTS=["*"],
+    DEBUG=False,
+    MIDDLEWARE=[],
+    ROOT_URLCONF=__name__,
+    SECRET_KEY="bare-app-only-" + "x" * 50,
+)
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+def hello(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"message": f"Hello, {request.GET.get('name', 'World')}!"})
+
+
+urlpatterns = [path("health", health), path("api/hello", hello)]
+
+application = get_asgi_application()
+"""
+
+DJANGO_HANDLER = """\
+from mangum import Mangum
+
+from bare_app import application
+
+handler = Mangum(application, lifespan="off")
+"""
+
 FRAMEWORKS: dict[str, Framework] = {
     framework.name: framework
     for framework in (
@@ -242,6 +278,32 @@ FRAMEWORKS: dict[str, Framework] = {
             bare_lambda=APIG_WSGI_HANDLER,
             # Jinja pages, and Alembic's template for new revisions.
             runtime_templates=frozenset({".html", ".mako"}),
+        ),
+        Framework(
+            name="django",
+            files=manifests.django_files,
+            title="Django",
+            # The fullest (async) combination serves with uvicorn --no-server-header. The sync
+            # ones serve with gunicorn, which always sends `Server: gunicorn` (no setting turns it
+            # off: benoitc/gunicorn#825; only the version went, in 20.1.0): the convention's
+            # "where the server allows".
+            server_banner="uvicorn",
+            packages=(
+                "django",
+                "django-ninja",
+                "pydantic",
+                "servestatic",
+                "uvicorn",
+                "gunicorn",
+                "mangum",
+                "apig-wsgi",
+            ),
+            bare_app=DJANGO_APP,
+            procfile_target="config.asgi:application",
+            bare_target="bare_app:application",
+            bare_lambda=DJANGO_HANDLER,
+            # Django templates (the home page).
+            runtime_templates=frozenset({".html"}),
         ),
     )
 }

@@ -293,6 +293,74 @@ def flask_files(answers: Answers) -> set[str]:
     return files
 
 
+def django_files(answers: Answers) -> set[str]:
+    """The Django project: manage.py, config/ with settings per environment, apps under the slug."""
+    slug = answers.get("project_slug", "my_service")
+    database, auth = answers["database"] != "none", answers["auth"] != "none"
+    files = {
+        "manage.py",
+        "config/__init__.py",
+        "config/urls.py",
+        "config/asgi.py" if answers["use_async"] else "config/wsgi.py",
+        "config/settings/__init__.py",
+        "config/settings/base.py",
+        "config/settings/local.py",
+        "config/settings/production.py",
+        "config/settings/test.py",
+        f"{slug}/__init__.py",
+        f"{slug}/api.py",
+        f"{slug}/core/__init__.py",
+        f"{slug}/core/api.py",
+        f"{slug}/core/apps.py",
+        f"{slug}/core/middleware.py",
+        f"{slug}/core/views.py",
+        f"{slug}/core/static/core/style.css",
+        f"{slug}/core/templates/core/index.html",
+        "tests/__init__.py",
+        "tests/conftest.py",
+        "tests/test_api.py",
+        "tests/test_health.py",
+        "tests/test_hello.py",
+        "tests/test_pages.py",
+        "tests/test_settings.py",
+    }
+    if database:
+        files |= {
+            f"{slug}/users/__init__.py",
+            f"{slug}/users/admin.py",
+            f"{slug}/users/apps.py",
+            f"{slug}/users/hashers.py",
+            f"{slug}/users/models.py",
+            f"{slug}/users/migrations/__init__.py",
+            f"{slug}/users/migrations/0001_initial.py",
+            f"{slug}/items/__init__.py",
+            f"{slug}/items/admin.py",
+            f"{slug}/items/api.py",
+            f"{slug}/items/apps.py",
+            f"{slug}/items/models.py",
+            f"{slug}/items/schemas.py",
+            f"{slug}/items/migrations/__init__.py",
+            f"{slug}/items/migrations/0001_initial.py",
+            "tests/test_admin.py",
+            "tests/test_items.py",
+            "tests/test_migrations.py",
+        }
+    if auth:
+        files |= {
+            f"{slug}/users/api.py",
+            f"{slug}/users/schemas.py",
+            f"{slug}/users/throttling.py",
+            f"{slug}/items/migrations/0002_item_owner.py",
+            "tests/test_auth.py",
+            "tests/utils.py",
+        }
+    if answers["auth"] == "jwt":
+        files.add(f"{slug}/users/tokens.py")
+    if answers["serverless"]:
+        files |= {"config/settings/aws_lambda.py", "tests/test_handler.py"}
+    return files
+
+
 def expected_files(answers: Answers) -> set[str]:
     """Every file a project generated with these answers must hold, and no other."""
     from tests.support.frameworks import framework

@@ -42,7 +42,8 @@ def combination(framework: str, **changes: Any) -> dict[str, Any]:
     """The framework's fullest combination on SQLite, with `changes`, checked against copier.yml."""
     answers = {**fullest(framework), **changes}
     if answers["database"] == "postgresql":
-        answers["database"] = "sqlite"
+        # No Lambda handler with SQLite: its disk is per instance (copier.yml refuses it).
+        answers |= {"database": "sqlite", "serverless": False}
     questionnaire = load()
     for question in questionnaire.option_questions():
         reason = questionnaire.validate(question, answers[question.name], answers)

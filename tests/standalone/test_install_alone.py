@@ -1,7 +1,13 @@
-"""Each framework's fullest combination installs alone from its own pyproject.toml into a fresh
-venv, and passes its tests there: a dependency missing from the project cannot hide behind the
-union venv the matrix uses. It is also tried on the newest Python the machine has (projects
-support 3.11 to 3.13), when that is not the one running the tests."""
+"""Each framework's fullest combination installs alone into a fresh venv, the two ways its README
+says, and passes its tests there: a dependency missing from the project cannot hide behind the
+union venv the matrix uses.
+
+- On the Python running these tests: "Without uv", pip from pyproject.toml (the newest releases
+  the ranges admit).
+- On the newest Python the machine has (projects support 3.11 to 3.13), when that is another one:
+  the README's first path, `uv lock` as `scaffold new` does, then `uv sync` and `uv run pytest`
+  (the locked versions).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from typing import Any
 import pytest
 
 from tests.support.combinations import fullest_combinations
+from tests.support.locking import UV, lock_project
 from tests.support.processes import project_env
 
 pytestmark = pytest.mark.slow
@@ -68,19 +75,25 @@ def test_fullest_combination_installs_alone_and_passes_its_tests(
 ) -> None:
     project = tmp_path / "project"
     shutil.copytree(render(combination), project, ignore=shutil.ignore_patterns("__pycache__"))
-    venv = tmp_path / "venv"
+    venv = project / ".venv"  # where `uv sync` puts it; pip gets the same folder
     env = project_env()
     env["PATH"] = env["PATH"].split(":", 1)[1]  # not the test venv: only the fresh one
-    run([python, "-m", "venv", venv], cwd=tmp_path, env=env)
-    venv_python = venv / "bin" / "python"
-    run([venv_python, "-m", "pip", "install", "-q", "--upgrade", "pip"], cwd=project, env=env)
-    # The README's install command, as a user runs it.
-    install = [venv_python, "-m", "pip", "install", "-q", "-e", ".", "--group", "dev"]
-    run(install, cwd=project, env=env)
     if combination["database"] == "postgresql":
         env["TEST_DATABASE_URL"] = database_url("postgresql")
-    env["PATH"] = f"{venv / 'bin'}:{env['PATH']}"
-    output = run(
-        [venv_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env
-    )
+    if python == sys.executable:
+        run([python, "-m", "venv", venv], cwd=tmp_path, env=env)
+        venv_python = venv / "bin" / "python"
+        run([venv_python, "-m", "pip", "install", "-q", "--upgrade", "pip"], cwd=project, env=env)
+        run(
+            [venv_python, "-m", "pip", "install", "-q", "-e", ".", "--group", "dev"],
+            cwd=project,
+            env=env,
+        )
+        env["PATH"] = f"{venv / 'bin'}:{env['PATH']}"
+        test = [venv_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    else:
+        lock_project(project)
+        run([UV, "sync", "--frozen", "--python", python], cwd=project, env=env)
+        test = [UV, "run", "--frozen", "pytest", "-q", "-p", "no:cacheprovider"]
+    output = run(test, cwd=project, env=env)
     assert " passed" in output

@@ -50,20 +50,23 @@ checks.positive_data_acceptance.enabled = false
 """
 
 
-def security_schemes(document: dict[str, Any], kind: str) -> list[str]:
-    """The names of the security schemes of a kind ("bearer" or "cookie") a document declares."""
+def security_schemes(document: dict[str, Any], kind: str) -> dict[str, str]:
+    """The security schemes of a kind ("bearer", "cookie" or "header") a document declares.
+
+    Maps each scheme's name to the name of the cookie or header it reads ("" for bearer).
+    """
     schemes = document.get("components", {}).get("securitySchemes", {})
     if kind == "bearer":
-        return [
-            name
+        return {
+            name: ""
             for name, scheme in schemes.items()
             if scheme.get("type") == "http" and scheme.get("scheme", "").lower() == "bearer"
-        ]
-    return [
-        name
+        }
+    return {
+        name: scheme.get("name", "")
         for name, scheme in schemes.items()
-        if scheme.get("type") == "apiKey" and scheme.get("in") == "cookie"
-    ]
+        if scheme.get("type") == "apiKey" and scheme.get("in") == kind
+    }
 
 
 def run_schemathesis(
@@ -71,28 +74,40 @@ def run_schemathesis(
 ) -> tuple[subprocess.CompletedProcess[str], ET.Element]:
     """Run the schemathesis CLI in its own process; return its result and its JUnit report.
 
-    The credential (a bearer token, or a session cookie) goes to the security scheme the
-    document declares, so that schemathesis also checks that each protected operation refuses
-    requests without it (`ignored_auth`). Other headers (the CSRF header) go with every request.
+    Each credential (a bearer token, each cookie, a header) goes to the security scheme the
+    document declares for it, so that schemathesis also checks that each protected operation
+    refuses requests without it (`ignored_auth`), and can meet a requirement that names several
+    schemes at once (a session cookie with a CSRF header and cookie). Headers go with every
+    request as well.
     """
     document = httpx.get(f"{base_url}/openapi.json", timeout=30).json()
     config, env, headers = CONFIG, {}, dict(auth)
-    credentials: dict[str, tuple[str, str]] = {}  # kind -> (config key, value)
+    credentials: dict[str, tuple[str, str]] = {}  # scheme -> (config key, value)
     if "Authorization" in headers:
         token = headers.pop("Authorization").removeprefix("Bearer ")
-        credentials["bearer"] = ("bearer", token)
+        schemes = security_schemes(document, "bearer")
+        assert schemes, "the API takes a bearer token but its document declares no scheme"
+        credentials.update(dict.fromkeys(schemes, ("bearer", token)))
     if "Cookie" in headers:
-        cookie = headers.pop("Cookie")
-        assert "; " not in cookie, f"one cookie expected, got {cookie}"
-        value = cookie.partition("=")[2]
-        credentials["cookie"] = ("api_key", value)
-    for kind, (key, value) in credentials.items():
-        schemes = security_schemes(document, kind)
-        assert schemes, f"the API takes a {kind} credential but its document declares no scheme"
-        env[f"SCAFFOLD_{kind.upper()}"] = value
-        for scheme in schemes:
-            config += f"\n[auth.openapi.{json.dumps(scheme)}]\n"
-            config += f'{key} = "${{SCAFFOLD_{kind.upper()}}}"\n'
+        cookies = dict(part.partition("=")[::2] for part in headers.pop("Cookie").split("; "))
+        schemes = security_schemes(document, "cookie")
+        undeclared = set(cookies) - set(schemes.values())
+        assert not undeclared, f"cookies the document declares no scheme for: {undeclared}"
+        credentials.update(
+            {
+                scheme: ("api_key", cookies[cookie])
+                for scheme, cookie in schemes.items()
+                if cookie in cookies
+            }
+        )
+    sent = {header.lower(): value for header, value in headers.items()}
+    for scheme, header in security_schemes(document, "header").items():
+        if header.lower() in sent:
+            credentials[scheme] = ("api_key", sent[header.lower()])
+    for number, (scheme, (key, value)) in enumerate(sorted(credentials.items())):
+        env[f"SCAFFOLD_AUTH_{number}"] = value
+        config += f"\n[auth.openapi.{json.dumps(scheme)}]\n"
+        config += f'{key} = "${{SCAFFOLD_AUTH_{number}}}"\n'
     (workdir / f"{name}.toml").write_text(config)
     junit = workdir / f"{name}.xml"
     command = [

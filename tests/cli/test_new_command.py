@@ -134,8 +134,10 @@ def test_new_without_input_renders_commits_and_prints_next_steps(
     assert "uv.lock" in subprocess.run(["git", "ls-files"], cwd=project, capture_output=True,
                                        text=True, check=True).stdout  # fmt: skip
     assert "cd pet_shop" in output
-    assert "alembic upgrade head" in output
-    assert "uvicorn app.main:app" in output
+    # Installed by `uv sync`, the project's commands run through `uv run`.
+    assert "uv sync" in output
+    assert "uv run alembic upgrade head" in output
+    assert "uv run uvicorn app.main:app" in output
     assert [path.name for path in tmp_path.iterdir()] == ["pet_shop"]
 
 

@@ -15,7 +15,7 @@ from rich.text import Text
 from scaffold.answers import FrameworkPick, enabled_choices
 from scaffold.frameworks import display_name
 from scaffold.needs import NEEDS, TEAM_PREFIX, Recommendation
-from scaffold.project import read_commands
+from scaffold.project import ProjectCommands, read_commands
 from scaffold.questionnaire import ChoiceState, Questionnaire, format_answer
 
 __all__ = [
@@ -167,21 +167,32 @@ def next_steps(project: Path, *, cwd: Path, installed: bool) -> list[Step]:
         steps.append(Step("Activate its virtual environment", ". .venv/bin/activate"))
     elif commands.install:
         steps.append(Step("Install it with its dev tools", " && ".join(commands.install)))
-    steps += project_steps(project, migrate="Migrate the database")
+    steps += project_steps(project, migrate="Migrate the database", activated=installed)
     if commands.run:
-        steps.append(Step("Run the app", commands.run))
+        steps.append(Step("Run the app", _in_venv(commands.run, commands, activated=installed)))
     return steps
 
 
-def project_steps(project: Path, *, migrate: str) -> list[Step]:
+def project_steps(project: Path, *, migrate: str, activated: bool = False) -> list[Step]:
     """Return the project's migrate step (titled `migrate`) and test step, when it has them."""
     commands = read_commands(project)
     steps = []
     if commands.migrate:
-        steps.append(Step(migrate, commands.migrate))
+        steps.append(Step(migrate, _in_venv(commands.migrate, commands, activated=activated)))
     if commands.test:
         steps.append(Step("Run the tests", " && ".join(commands.test)))
     return steps
+
+
+def _in_venv(command: str, commands: ProjectCommands, *, activated: bool) -> str:
+    """Return a Procfile command as a user types it in the project.
+
+    Through `uv run` when uv manages the environment (`uv sync` installs it) and nothing
+    activated it; as it is otherwise.
+    """
+    if not activated and any(line.startswith("uv ") for line in commands.install):
+        return f"uv run {command}"
+    return command
 
 
 def steps_text(steps: Sequence[Step]) -> Text:

@@ -247,11 +247,17 @@ def wait_until_ready(process: subprocess.Popen[str], url: str, log: Path, timeou
 def behind_https_proxy(client: httpx.Client) -> None:
     """Talk as the TLS-terminating proxy in front of a production app would.
 
-    Requests say they came over HTTPS (uvicorn trusts that from 127.0.0.1), and cookies are
-    sent back, Secure ones included: httpx's cookie jar would keep those for https URLs only.
+    Requests say they came over HTTPS (uvicorn trusts that from 127.0.0.1), unsafe ones name
+    the page's https origin as a browser does (CSRF checks compare it with the host), and
+    cookies are sent back, Secure ones included: httpx's cookie jar would keep those for https
+    URLs only.
     """
     client.headers["X-Forwarded-Proto"] = "https"
     jar: dict[str, str] = {}
+
+    def name_origin(request: httpx.Request) -> None:
+        if request.method not in {"GET", "HEAD", "OPTIONS"}:
+            request.headers["Origin"] = f"https://{request.headers['host']}"
 
     def keep_cookies(response: httpx.Response) -> None:
         for header in response.headers.get_list("set-cookie"):
@@ -260,6 +266,7 @@ def behind_https_proxy(client: httpx.Client) -> None:
         if jar:
             client.headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in jar.items())
 
+    client.event_hooks["request"].append(name_origin)
     client.event_hooks["response"].append(keep_cookies)
 
 

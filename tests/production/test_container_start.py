@@ -253,11 +253,8 @@ def behind_https_proxy(client: httpx.Client) -> None:
     URLs only.
     """
     client.headers["X-Forwarded-Proto"] = "https"
+    contract.send_origin_as_a_browser(client, "https")
     jar: dict[str, str] = {}
-
-    def name_origin(request: httpx.Request) -> None:
-        if request.method not in {"GET", "HEAD", "OPTIONS"}:
-            request.headers["Origin"] = f"https://{request.headers['host']}"
 
     def keep_cookies(response: httpx.Response) -> None:
         for header in response.headers.get_list("set-cookie"):
@@ -266,7 +263,6 @@ def behind_https_proxy(client: httpx.Client) -> None:
         if jar:
             client.headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in jar.items())
 
-    client.event_hooks["request"].append(name_origin)
     client.event_hooks["response"].append(keep_cookies)
 
 

@@ -247,10 +247,13 @@ def wait_until_ready(process: subprocess.Popen[str], url: str, log: Path, timeou
 def behind_https_proxy(client: httpx.Client) -> None:
     """Talk as the TLS-terminating proxy in front of a production app would.
 
-    Requests say they came over HTTPS (uvicorn trusts that from 127.0.0.1), and cookies are
-    sent back, Secure ones included: httpx's cookie jar would keep those for https URLs only.
+    Requests say they came over HTTPS (uvicorn trusts that from 127.0.0.1), unsafe ones name
+    the page's https origin as a browser does (CSRF checks compare it with the host), and
+    cookies are sent back, Secure ones included: httpx's cookie jar would keep those for https
+    URLs only.
     """
     client.headers["X-Forwarded-Proto"] = "https"
+    contract.send_origin_as_a_browser(client, "https")
     jar: dict[str, str] = {}
 
     def keep_cookies(response: httpx.Response) -> None:

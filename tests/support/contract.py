@@ -64,6 +64,19 @@ def new_credentials() -> dict[str, str]:
     return {"email": f"contract-{uuid.uuid4().hex[:12]}@example.com", "password": PASSWORD}
 
 
+def send_origin_as_a_browser(client: httpx.Client, scheme: str) -> None:
+    """Name the page's origin (`scheme://host`) on the client's unsafe requests, as browsers do.
+
+    Over HTTPS, a CSRF check may want it (Django's compares it with the request's host).
+    """
+
+    def name_origin(request: httpx.Request) -> None:
+        if request.method not in {"GET", "HEAD", "OPTIONS"}:
+            request.headers["Origin"] = f"{scheme}://{request.headers['host']}"
+
+    client.event_hooks["request"].append(name_origin)
+
+
 def csrf_header(client: httpx.Client) -> dict[str, str]:
     """Fetch the session's CSRF token; return it as the header to send."""
     response = client.get("/api/auth/csrf")

@@ -283,10 +283,8 @@ FRAMEWORKS: dict[str, Framework] = {
             name="django",
             files=manifests.django_files,
             title="Django",
-            # The fullest (async) combination serves with uvicorn --no-server-header. The sync
-            # ones serve with gunicorn, which always sends `Server: gunicorn` (no setting turns it
-            # off: benoitc/gunicorn#825; only the version went, in 20.1.0): the convention's
-            # "where the server allows".
+            # The fullest (async) combination serves with uvicorn --no-server-header; the sync
+            # ones with gunicorn, whose banner the project's gunicorn.conf.py empties.
             server_banner="uvicorn",
             packages=(
                 "django",

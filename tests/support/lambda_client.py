@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 
+from tests.support import contract
 from tests.support.sam import Function
 
 DRIVER = Path(__file__).with_name("lambda_driver.py")
@@ -183,5 +184,8 @@ class ApiGatewayTransport(httpx.BaseTransport):
 
 
 def api_gateway_client(function: LambdaFunction, version: PayloadVersion) -> httpx.Client:
-    """An HTTP client whose requests reach the function through API Gateway events."""
-    return httpx.Client(transport=ApiGatewayTransport(function, version), base_url=BASE_URL)
+    """An HTTP client whose requests reach the function through API Gateway events, sending
+    what a browser on the API's site would."""
+    client = httpx.Client(transport=ApiGatewayTransport(function, version), base_url=BASE_URL)
+    contract.send_origin_as_a_browser(client, "https")
+    return client

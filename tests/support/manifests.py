@@ -313,6 +313,7 @@ def django_files(answers: Answers) -> set[str]:
         f"{slug}/core/api.py",
         f"{slug}/core/apps.py",
         f"{slug}/core/middleware.py",
+        f"{slug}/core/schemas.py",
         f"{slug}/core/views.py",
         f"{slug}/core/static/core/style.css",
         f"{slug}/core/templates/core/index.html",
@@ -356,6 +357,8 @@ def django_files(answers: Answers) -> set[str]:
         }
     if answers["auth"] == "jwt":
         files.add(f"{slug}/users/tokens.py")
+    if not answers["use_async"]:
+        files.add("gunicorn.conf.py")  # what gunicorn has no flag for: no Server banner
     if answers["serverless"]:
         files |= {"config/settings/aws_lambda.py", "tests/test_handler.py"}
     return files

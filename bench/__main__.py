@@ -9,7 +9,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import app_overhead, cold_start, first_green, generation, matrix, report
+from bench import (
+    app_overhead,
+    cold_start,
+    first_green,
+    generation,
+    idle_websockets,
+    matrix,
+    report,
+)
 from bench.common import REPO, load_average, log, machine, scrub
 
 RESULTS = REPO / "bench" / "results.json"
@@ -19,6 +27,7 @@ PARTS: dict[str, Callable[..., dict[str, Any]]] = {
     "overhead": app_overhead.run,
     "coldstart": cold_start.run,
     "firstgreen": first_green.run,
+    "websockets": idle_websockets.run,
 }
 
 

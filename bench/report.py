@@ -143,6 +143,18 @@ def summary(results: dict[str, Any]) -> list[str]:
                     _met(total <= 60),
                 ]
             )
+    ws = results.get("websockets")
+    if ws:
+        for fw in ws["frameworks"]:
+            rows.append(
+                [
+                    f"Idle WebSocket connections, {fw['framework']}, one process",
+                    f"{fw['held']} held, {fw['kib_per_connection']:.0f} KiB each; broadcast "
+                    f"reached {fw['broadcast_received']}",
+                    "every client reached",
+                    _met(fw["broadcast_received"] == fw["held"]),
+                ]
+            )
     return ["## Summary", "", *_table(["measure", "figure", "target", ""], rows)]
 
 
@@ -180,7 +192,8 @@ HOW_TO = """## How to rerun
 ```bash
 bench/run                       # everything (35-50 min on 2 cores), rewrites this page
 bench/run --quick               # short runs, a 1-in-8 sample of the matrix (about 15 min)
-bench/run --only overhead       # one part: generation, matrix, overhead, coldstart, firstgreen
+bench/run --only overhead       # one part: generation, matrix, overhead, coldstart,
+                                #   firstgreen, websockets
 bench/run --report-only         # rewrite this page from bench/results.json
 ```
 
@@ -842,6 +855,33 @@ def firstgreen_section(part: dict[str, Any]) -> list[str]:
     return lines
 
 
+def websockets_section(part: dict[str, Any]) -> list[str]:
+    lines = ["## 6. Idle WebSocket connections", "", _meta(part), ""]
+    lines.append(
+        "One process of each real-time framework's generated app (its fullest SQLite combination, "
+        "started from its Procfile on 127.0.0.1) holds idle clients at `/ws`, opened in steps "
+        f"({', '.join(map(str, part['steps']))}); the server's resident memory (its process tree, "
+        "from /proc) is read after each step, and at the end one client broadcasts: every client "
+        f"must receive the message. Open-file limit of the run: {part['open_files_limit']}."
+    )
+    lines.append("")
+    for fw in part["frameworks"]:
+        lines += [f"### {fw['framework']}: `{fw['combination']}`", ""]
+        lines += _table(
+            ["idle clients", "server RSS (MiB)"],
+            [[row["connections"], _f(row["rss_mib"], 0)] for row in fw["steps"]],
+        )
+        lines += [
+            "",
+            f"- Held {fw['held']} idle connections; the broadcast after the last step reached "
+            f"{fw['broadcast_received']} of them.",
+            f"- Memory per connection: {fw['kib_per_connection']:.0f} KiB (RSS growth from no "
+            "client to the last step, divided by the clients).",
+            "",
+        ]
+    return lines
+
+
 def render(results: dict[str, Any]) -> str:
     lines = [
         "# Benchmarks",
@@ -862,6 +902,7 @@ def render(results: dict[str, Any]) -> str:
         ("overhead", overhead_section),
         ("coldstart", coldstart_section),
         ("firstgreen", firstgreen_section),
+        ("websockets", websockets_section),
     )
     for name, section in sections:
         if name in results:

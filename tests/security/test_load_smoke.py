@@ -2,24 +2,31 @@
 
 wrk (the Debian package) drives the app, started from its Procfile on 127.0.0.1, for 10 s at 64
 connections: once against GET /health, once against a valid POST /api/items sent by a logged-in
-user (logged in once, before the load: Argon2 is slow by design). Passing means no socket error
-(connect, read, write, timeout), every response a 2xx, and no traceback in the app's log.
-Throughput is reported, not gated: the load generator shares the machine's cores with the app.
+user (logged in once, before the load: Argon2 is slow by design). The frameworks built for real
+time (docs/contract.md) hold idle WebSocket clients at /ws all the while, and each of them still
+gets a broadcast sent after the load. Passing means no socket error (connect, read, write,
+timeout), every response a 2xx, and no traceback in the app's log. Throughput is reported, not
+gated: the load generator shares the machine's cores with the app.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from websockets.sync.client import ClientConnection
+from websockets.sync.client import connect as websocket_connect
 
 from tests.security.served import auth_headers
 from tests.support.combinations import fullest_combinations
 from tests.support.deployments import Deployment
+from tests.support.frameworks import framework
 
 pytestmark = pytest.mark.slow
 DURATION_SECONDS = 10
@@ -27,6 +34,8 @@ CONNECTIONS = 64
 THREADS = 2
 # A response slower than this counts as a timeout error.
 TIMEOUT_SECONDS = 10
+# Idle WebSocket clients held open during the load, where the framework has /ws.
+WEBSOCKET_CLIENTS = 100
 
 # Counts every response by status in each wrk thread, and prints one JSON line at the end.
 COUNTING = """
@@ -99,6 +108,14 @@ def assert_clean(counts: dict[str, Any], deployment: Deployment, mark: int) -> N
     assert not deployment.tracebacks_since(mark), deployment.tracebacks_since(mark)
 
 
+@contextlib.contextmanager
+def websocket_clients(base_url: str, count: int) -> Iterator[list[ClientConnection]]:
+    """`count` clients connected to the app's /ws, closed on the way out."""
+    url = base_url.replace("http://", "ws://", 1) + "/ws"
+    with contextlib.ExitStack() as stack:
+        yield [stack.enter_context(websocket_connect(url, open_timeout=10)) for _ in range(count)]
+
+
 @pytest.mark.parametrize("combination", fullest_combinations())
 def test_health_and_a_valid_post_hold_64_connections(
     deployment: Deployment, tmp_path: Path
@@ -106,9 +123,17 @@ def test_health_and_a_valid_post_hold_64_connections(
     assert deployment.combination["database"] != "none", "the fullest combination has /api/items"
     base_url = deployment.base_url
     mark = deployment.log_mark()
-    health = wrk(f"{base_url}/health", request_script("GET"), tmp_path, "health")
-    assert_clean(health, deployment, mark)
-    item = {"name": "Load test", "description": "wrk"}
-    script = request_script("POST", item, auth_headers(base_url, deployment.combination))
-    post = wrk(f"{base_url}/api/items", script, tmp_path, "post")
-    assert_clean(post, deployment, mark)
+    realtime = framework(deployment.combination["framework"]).realtime
+    with websocket_clients(base_url, WEBSOCKET_CLIENTS if realtime else 0) as clients:
+        health = wrk(f"{base_url}/health", request_script("GET"), tmp_path, "health")
+        assert_clean(health, deployment, mark)
+        item = {"name": "Load test", "description": "wrk"}
+        script = request_script("POST", item, auth_headers(base_url, deployment.combination))
+        post = wrk(f"{base_url}/api/items", script, tmp_path, "post")
+        assert_clean(post, deployment, mark)
+        if clients:
+            # Every client stayed connected through the load: a broadcast reaches them all.
+            clients[0].send("after the load")
+            for client in clients:
+                assert client.recv(timeout=10) == "after the load"
+    assert not deployment.tracebacks_since(mark), deployment.tracebacks_since(mark)

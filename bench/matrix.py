@@ -106,6 +106,12 @@ def run_matrix(sample: int, label: str = "", workers: int = WORKERS) -> dict[str
         "max_rss_mib": timed.max_rss_mib,
         "returncode": timed.returncode,
         "summary": summary[-1].strip("= ") if summary else timed.output[-500:],
+        "failed": sorted(
+            record["nodeid"]
+            for worker in records
+            for record in worker["records"]
+            if record.get("failed")
+        ),
         "workers": records,
         "sample": sample,
     }

@@ -146,6 +146,7 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None]:
         _state["first"] = start
     _state["current"] = item.nodeid
     _state["records"][item.nodeid] = {
+        "nodeid": item.nodeid,
         "module": item.nodeid.split("::", 1)[0],
         "function": getattr(item, "originalname", item.name),
         "framework": combination["framework"] if combination else None,
@@ -158,6 +159,13 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None]:
     _state["records"][item.nodeid]["wall"] = end - start
     _state["current"] = None
     _state["last"] = end
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Keep which tests failed (setup, call or teardown): the report names them."""
+    record = _state["records"].get(report.nodeid)
+    if record is not None and report.failed:
+        record["failed"] = True
 
 
 def pytest_sessionfinish() -> None:

@@ -380,7 +380,8 @@ def matrix_section(part: dict[str, Any]) -> list[str]:
             if run["sample"] > 1
             else ""
         )
-        + f"Result: {run['summary']}.",
+        + f"Result: {run['summary']}."
+        + (f" Failed: {', '.join(f'`{n}`' for n in run['failed'])}." if run.get("failed") else ""),
         "",
         f"- Wall time: **{run['wall_s'] / 60:.1f} min** for {agg['combinations']} combinations; "
         f"CPU {run['cpu_s'] / 60:.1f} min, i.e. "

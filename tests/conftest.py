@@ -128,22 +128,15 @@ def _group(item: pytest.Item) -> str:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run each combination's tests one after the other, in file order, even without xdist;
-    the heaviest groups first.
+    """Run each combination's tests one after the other, in file order, even without xdist.
 
     The tests of one combination share one render and one running deployment; with xdist's
-    `--dist loadgroup` they already run together on one worker, and workers take the groups in
-    this order. A group's weight is its number of tests, a slow one counting ten: the fullest
-    combinations (minutes: standalone installs, load, the container) start early, and the quick
-    unit tests fill the end, so no worker finishes long before the other.
+    `--dist loadgroup` they already run together on one worker.
     """
     first_seen: dict[str, int] = {}
-    weight: dict[str, int] = {}
     for index, item in enumerate(items):
-        group = _group(item)
-        first_seen.setdefault(group, index)
-        weight[group] = weight.get(group, 0) + (10 if item.get_closest_marker("slow") else 1)
-    items.sort(key=lambda item: (-weight[_group(item)], first_seen[_group(item)]))
+        first_seen.setdefault(_group(item), index)
+    items.sort(key=lambda item: first_seen[_group(item)])
 
 
 @pytest.fixture

@@ -195,6 +195,15 @@ def slow_template(tmp_path: Path) -> Path:
     return template
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """Give the command the default SIGINT action a terminal's foreground job has.
+
+    A suite started as a background job by a non-interactive shell (CI scripts, `cmd &`)
+    inherits SIGINT ignored, and so would the command: Ctrl-C would never reach it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run(command: list[str], case: Case, destination: Path) -> subprocess.CompletedProcess[str]:
     """Run a generator command; with `interrupt`, press Ctrl-C once files are being written."""
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
@@ -205,7 +214,12 @@ def run(command: list[str], case: Case, destination: Path) -> subprocess.Complet
     watched = destination.parent
     before = len(snapshot(watched) or {})
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     deadline = time.monotonic() + 120
     while process.poll() is None and time.monotonic() < deadline:

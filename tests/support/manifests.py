@@ -265,7 +265,7 @@ def flask_files(answers: Answers) -> set[str]:
         "tests/test_main.py",
     }
     if answers["api_docs"]:
-        files.add(f"{package}/docs.py")
+        files |= {f"{package}/docs.py", f"{package}/templates/docs.html"}
     if database:
         files |= alembic_files(answers) | {
             f"{package}/models.py",

@@ -52,6 +52,10 @@ class Framework:
     """Writes what the bare app needs beside it besides `bare_app.py` (generated project, bare
     folder): e.g. the configuration file its server reads."""
 
+    def __post_init__(self) -> None:
+        if (self.bare_lambda is None) != (not self.lambda_requirements):
+            raise ValueError(f"{self.name}: a bare Lambda app needs its lambda_requirements")
+
 
 def pyramid_bare_ini(generated: Path, bare: Path) -> None:
     """bare.ini: the project's production.ini serving `bare_app:main` instead of the project."""
@@ -252,6 +256,7 @@ FRAMEWORKS: dict[str, Framework] = {
             bare_setup=pyramid_bare_ini,
             interface="wsgi",
             bare_lambda=APIG_WSGI_HANDLER,
+            lambda_requirements=("pyramid", "apig-wsgi"),
             # Jinja pages (.jinja2, the Swagger UI's .html), Alembic's template for new revisions.
             runtime_templates=frozenset({".jinja2", ".html", ".mako"}),
         ),
@@ -276,6 +281,7 @@ FRAMEWORKS: dict[str, Framework] = {
             bare_target="bare_app:app",
             interface="wsgi",
             bare_lambda=APIG_WSGI_HANDLER,
+            lambda_requirements=("flask", "apig-wsgi"),
             # Jinja pages, and Alembic's template for new revisions.
             runtime_templates=frozenset({".html", ".mako"}),
         ),
@@ -300,6 +306,7 @@ FRAMEWORKS: dict[str, Framework] = {
             procfile_target="config.asgi:application",
             bare_target="bare_app:application",
             bare_lambda=DJANGO_HANDLER,
+            lambda_requirements=("django", "mangum"),
             # Django templates (the home page).
             runtime_templates=frozenset({".html"}),
         ),

@@ -24,6 +24,7 @@ from tests.support.sam import Function
 DRIVER = Path(__file__).with_name("lambda_driver.py")
 PayloadVersion = Literal["1.0", "2.0"]
 BASE_URL = "https://lambda.example.com"  # API Gateway speaks HTTPS: Secure cookies are sent back
+SOURCE_IP = "203.0.113.9"  # the client's address, as API Gateway reports it
 
 
 class LambdaFunction:
@@ -81,8 +82,20 @@ class LambdaFunction:
             self.close()
 
 
+def forwarded_headers(request: httpx.Request) -> dict[str, str]:
+    """What API Gateway adds to every request's headers, in both payload versions: the client's
+    address, and the port and scheme it was reached on (WSGI adapters read the scheme there)."""
+    return {
+        "x-forwarded-for": SOURCE_IP,
+        "x-forwarded-port": str(request.url.port or 443),
+        "x-forwarded-proto": request.url.scheme,
+    }
+
+
 def api_gateway_event(request: httpx.Request, version: PayloadVersion) -> dict[str, Any]:
     """The event API Gateway sends a Lambda proxy integration for this request."""
+    for name, value in forwarded_headers(request).items():
+        request.headers.setdefault(name, value)
     body = request.read()
     try:
         text, is_base64 = body.decode(), False
@@ -114,7 +127,7 @@ def api_gateway_event(request: httpx.Request, version: PayloadVersion) -> dict[s
                 "resourcePath": "/{proxy+}",
                 "httpMethod": request.method,
                 "path": path,
-                "identity": {"sourceIp": "203.0.113.9"},
+                "identity": {"sourceIp": SOURCE_IP},
             },
             "body": text or None,
             "isBase64Encoded": is_base64,
@@ -139,7 +152,7 @@ def api_gateway_event(request: httpx.Request, version: PayloadVersion) -> dict[s
                 "method": request.method,
                 "path": path,
                 "protocol": "HTTP/1.1",
-                "sourceIp": "203.0.113.9",
+                "sourceIp": SOURCE_IP,
                 "userAgent": request.headers.get("user-agent", ""),
             },
         },

@@ -94,8 +94,10 @@ def forwarded_headers(request: httpx.Request) -> dict[str, str]:
 
 def api_gateway_event(request: httpx.Request, version: PayloadVersion) -> dict[str, Any]:
     """The event API Gateway sends a Lambda proxy integration for this request."""
+    # What reaches the function: the client's headers and API Gateway's (the request is unchanged).
+    gateway_headers = request.headers.copy()
     for name, value in forwarded_headers(request).items():
-        request.headers.setdefault(name, value)
+        gateway_headers.setdefault(name, value)
     body = request.read()
     try:
         text, is_base64 = body.decode(), False
@@ -106,7 +108,7 @@ def api_gateway_event(request: httpx.Request, version: PayloadVersion) -> dict[s
     context = {"requestId": str(uuid.uuid4()), "stage": "$default", "domainName": request.url.host}
     if version == "1.0":
         headers: dict[str, list[str]] = {}
-        for name, value in request.headers.multi_items():
+        for name, value in gateway_headers.multi_items():
             headers.setdefault(name, []).append(value)
         multi_query: dict[str, list[str]] = {}
         for name, value in query:
@@ -132,7 +134,7 @@ def api_gateway_event(request: httpx.Request, version: PayloadVersion) -> dict[s
             "body": text or None,
             "isBase64Encoded": is_base64,
         }
-    cookies = [c.strip() for c in request.headers.get("cookie", "").split(";") if c.strip()]
+    cookies = [c.strip() for c in gateway_headers.get("cookie", "").split(";") if c.strip()]
     return {
         "version": "2.0",
         "routeKey": "$default",
@@ -140,8 +142,8 @@ def api_gateway_event(request: httpx.Request, version: PayloadVersion) -> dict[s
         "rawQueryString": request.url.query.decode(),
         # HTTP API joins repeated headers with commas and hands cookies apart.
         "headers": {
-            name: ",".join(request.headers.get_list(name))
-            for name in request.headers
+            name: ",".join(gateway_headers.get_list(name))
+            for name in gateway_headers
             if name != "cookie"
         },
         **({"cookies": cookies} if cookies else {}),
@@ -153,7 +155,7 @@ def api_gateway_event(request: httpx.Request, version: PayloadVersion) -> dict[s
                 "path": path,
                 "protocol": "HTTP/1.1",
                 "sourceIp": SOURCE_IP,
-                "userAgent": request.headers.get("user-agent", ""),
+                "userAgent": gateway_headers.get("user-agent", ""),
             },
         },
         "body": text or None,

@@ -105,7 +105,7 @@ def fastapi_files(answers: Answers) -> set[str]:
     if answers["database"] == "sqlite" or auth:
         files.add("tests/core/test_db.py")  # SQLite's pragmas, foreign keys that cascade
     if answers["serverless"]:
-        files.add("tests/test_handler.py")
+        files |= {"tests/lambda_events.py", "tests/test_handler.py"}
     return files
 
 
@@ -169,7 +169,7 @@ def pyramid_files(answers: Answers) -> set[str]:
             "tests/utils.py",
         }
     if answers["serverless"]:
-        files.add("tests/test_handler.py")
+        files |= {"tests/lambda_events.py", "tests/test_handler.py"}
     return files
 
 
@@ -288,7 +288,7 @@ def flask_files(answers: Answers) -> set[str]:
     if answers["auth"] == "session":
         files.add("migrations/versions/0003_add_user_sessions.py")
     if answers["serverless"]:
-        files.add("tests/test_handler.py")
+        files |= {"tests/lambda_events.py", "tests/test_handler.py"}
     files.add("gunicorn.conf.py")  # what gunicorn has no flag for: no Server banner
     return files
 
@@ -360,7 +360,11 @@ def django_files(answers: Answers) -> set[str]:
     if not answers["use_async"]:
         files.add("gunicorn.conf.py")  # what gunicorn has no flag for: no Server banner
     if answers["serverless"]:
-        files |= {"config/settings/aws_lambda.py", "tests/test_handler.py"}
+        files |= {
+            "config/settings/aws_lambda.py",
+            "tests/lambda_events.py",
+            "tests/test_handler.py",
+        }
     return files
 
 

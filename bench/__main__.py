@@ -31,6 +31,21 @@ PARTS: dict[str, Callable[..., dict[str, Any]]] = {
 }
 
 
+def merge_overhead(before: dict[str, Any] | None, now: dict[str, Any]) -> dict[str, Any]:
+    """The overhead part with the frameworks just measured replacing their earlier figures; the
+    others keep theirs, with when and under what load they were measured."""
+    if not before:
+        return now
+    measured = {fw["framework"] for fw in now["frameworks"]}
+    earlier = before.get("_meta", {})
+    kept = [
+        {"measured": {k: earlier.get(k) for k in ("when", "load_start", "load_end")}, **fw}
+        for fw in before["frameworks"]
+        if fw["framework"] not in measured
+    ]
+    return {**now, "frameworks": kept + now["frameworks"]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
     parser.add_argument(
@@ -44,6 +59,12 @@ def main() -> None:
         "--quick",
         action="store_true",
         help="short runs for development: fewer rounds, a sample of the matrix",
+    )
+    parser.add_argument(
+        "--framework",
+        action="append",
+        metavar="NAME",
+        help="overhead only: measure this framework (repeatable), keep the others' figures",
     )
     parser.add_argument(
         "--report-only",
@@ -64,7 +85,12 @@ def main() -> None:
             log(f"--- {name} (load average {load_average()})")
             started = time.time()
             load_start = load_average()
-            part = PARTS[name](quick=args.quick)
+            if name == "overhead" and args.framework:
+                part = merge_overhead(
+                    results.get(name), app_overhead.run(quick=args.quick, only=args.framework)
+                )
+            else:
+                part = PARTS[name](quick=args.quick)
             part["_meta"] = {
                 "load_start": load_start,
                 "load_end": load_average(),

@@ -12,12 +12,21 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.common import combination_id, log, median, render, richest, work_dir
+from bench.common import (
+    combination_id,
+    load_average,
+    log,
+    median,
+    render,
+    richest,
+    work_dir,
+)
 from scaffold.project import read_procfile
 from tests.support.combinations import enabled_frameworks
 from tests.support.frameworks import framework as framework_facts
@@ -117,6 +126,8 @@ def variants(framework: str, root: Path) -> list[dict[str, Any]]:
 
 
 def measure_framework(framework: str, *, seconds: int, rounds: int) -> dict[str, Any]:
+    measured = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    measured["load_start"] = load_average()
     root = work_dir(f"overhead-{framework}")
     apps = variants(framework, root)
     samples: dict[tuple[str, str], list[WrkResult]] = {}
@@ -163,7 +174,14 @@ def measure_framework(framework: str, *, seconds: int, rounds: int) -> dict[str,
     for row in rows:
         base = bare_rates.get(row["endpoint"])
         row["ratio"] = row["requests_per_s"] / base if base else None
-    return {"framework": framework, "server": web, "rows": rows, "explain": explained}
+    measured["load_end"] = load_average()
+    return {
+        "framework": framework,
+        "server": web,
+        "rows": rows,
+        "explain": explained,
+        "measured": measured,
+    }
 
 
 def explain(framework: str, apps: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -216,12 +234,16 @@ def explain(framework: str, apps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
-def run(*, quick: bool) -> dict[str, Any]:
+def run(*, quick: bool, only: list[str] | None = None) -> dict[str, Any]:
+    """Measure every enabled framework, or `only` these (bench/__main__.py keeps the others'
+    earlier figures)."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: bench/run installs it (apt-get install wrk)")
     seconds, rounds = (3, 1) if quick else (10, 3)
     frameworks = [
-        measure_framework(f, seconds=seconds, rounds=rounds) for f in enabled_frameworks()
+        measure_framework(f, seconds=seconds, rounds=rounds)
+        for f in enabled_frameworks()
+        if only is None or f in only
     ]
     return {
         "load": f"wrk -t{THREADS} -c{CONNECTIONS} -d{seconds}s --latency, 1 s warm-up each, "

@@ -500,6 +500,13 @@ def overhead_section(part: dict[str, Any]) -> list[str]:
     lines.append("")
     for fw in part["frameworks"]:
         lines += [f"### {fw['framework']}: `{fw['server']}`", ""]
+        if "measured" in fw:
+            m = fw["measured"]
+            lines += [
+                f"_Measured {m['when']}, load average {m['load_start']} at start, "
+                f"{m['load_end']} at end._",
+                "",
+            ]
         lines += _table(
             [
                 "app",
@@ -532,8 +539,8 @@ def overhead_section(part: dict[str, Any]) -> list[str]:
             lines += [
                 "In-process, without server or load generator (`bench/inprocess_driver.py`, best "
                 "of 3 × 2000 "
-                "requests through the ASGI app): microseconds per request, and the generated app "
-                "again "
+                "requests through the app's ASGI or WSGI callable): microseconds per request, and "
+                "the generated app again "
                 "without each of its middlewares:",
                 "",
             ]
@@ -585,6 +592,30 @@ def overhead_section(part: dict[str, Any]) -> list[str]:
     return lines
 
 
+# What a generated app's own frames show its route time went to: (frame suffixes, why).
+ROUTE_COSTS = (
+    (
+        ("asgiref/sync.py:261(__call__)",),
+        "an async view run through asgiref's async_to_sync: a thread and an event loop per "
+        "request, which is how Flask runs `async def` views (the project README's Async views)",
+    ),
+    (("(solve_dependencies)",), "dependencies solved per request"),
+    (("(_match)", "(matches)"), "route matching through nested routers"),
+    (("pydantic", "(validate_python)"), "pydantic validation and serialisation"),
+    (("aiosqlite/core.py",), "the database round trip through the async driver's thread"),
+)
+
+
+def route_costs(e: dict[str, Any]) -> list[str]:
+    """What the generated app's top frames show its route time went to."""
+    frames = [p["function"] for p in e.get("profile", [])]
+    return [
+        why
+        for suffixes, why in ROUTE_COSTS
+        if any(suffix in frame for frame in frames for suffix in suffixes)
+    ]
+
+
 def overhead_reason(fw: dict[str, Any]) -> list[str]:
     missed = [r for r in fw["rows"] if r["ratio"] is not None and r["ratio"] < 0.9]
     if not missed:
@@ -617,23 +648,15 @@ def overhead_reason(fw: dict[str, Any]) -> list[str]:
             f"{e['us_per_request']:.0f} µs vs the bare {base['us_per_request']:.0f} µs "
             f"(+{gap:.0f} µs). "
             + (
-                "Middlewares: within the noise of a request that waits on the database thread "
-                "(the ablation varies by more than the middlewares cost). "
+                "Middlewares: within the noise of a request this slow (over 1 ms, the ablation "
+                "varies by more than the middlewares cost). "
                 if e["us_per_request"] >= 1000
                 else f"Middlewares: {middleware:.0f} µs together (the costliest, "
                 f"{worst['without']}, {e['us_per_request'] - worst['us_per_request']:.0f} µs). "
             )
-            + f"The other {rest:.0f} µs "
-            "are the route "
-            "itself: see the frames above (dependencies solved per request, routers nested under "
-            "/api, "
-            "pydantic response models"
-            + (
-                ", and the database round trip `/health` makes through the async driver"
-                if "/health" in row["endpoint"] and "SQLite" in row["variant"]
-                else ""
-            )
-            + ")."
+            + f"The other {rest:.0f} µs are the route itself"
+            + (f" ({'; '.join(route_costs(e))})" if route_costs(e) else "")
+            + ": see the frames above."
         )
     explain_rows = fw.get("explain") or []
     # Endpoints that wait on a database thread are too noisy to time a middleware with.
@@ -689,7 +712,12 @@ def overhead_reason(fw: dict[str, Any]) -> list[str]:
             "would give up the one-module-per-resource layout of FastAPI's own guide for a few "
             "µs per request"
         )
-    if any(e["variant"].endswith("SQLite") and e["endpoint"] == "/health" for e in explain_rows):
+    if any(
+        e["variant"].endswith("SQLite")
+        and e["endpoint"] == "/health"
+        and any("aiosqlite" in p["function"] for p in e.get("profile", []))
+        for e in explain_rows
+    ):
         advice.append(
             "the SQLite `/health` is dominated by its database round trip through aiosqlite's "
             "thread (queue hand-offs and greenlet switches in its frames): that is the point of a "

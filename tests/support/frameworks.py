@@ -9,6 +9,7 @@ fails the test that says so (tests/matrix/test_render.py), not a check somewhere
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,11 @@ def pyramid_bare_ini(generated: Path, bare: Path) -> None:
     ini = (generated / "production.ini").read_text(encoding="utf-8")
     served = re.sub(r"(?m)^use = call:\S+:main$", "use = call:bare_app:main", ini, count=1)
     (bare / "bare.ini").write_text(served, encoding="utf-8")
+
+
+def gunicorn_conf(generated: Path, bare: Path) -> None:
+    """gunicorn.conf.py: the project's, which its `web:` command reads (no banner, its hooks)."""
+    shutil.copy2(generated / "gunicorn.conf.py", bare / "gunicorn.conf.py")
 
 
 FASTAPI_APP = """\
@@ -279,6 +285,7 @@ FRAMEWORKS: dict[str, Framework] = {
             # The default project slug's package (bench/ renders with the defaults).
             procfile_target="my_service.wsgi:app",
             bare_target="bare_app:app",
+            bare_setup=gunicorn_conf,
             interface="wsgi",
             bare_lambda=APIG_WSGI_HANDLER,
             lambda_requirements=("flask", "apig-wsgi"),

@@ -31,21 +31,6 @@ PARTS: dict[str, Callable[..., dict[str, Any]]] = {
 }
 
 
-def merge_overhead(before: dict[str, Any] | None, now: dict[str, Any]) -> dict[str, Any]:
-    """The overhead part with the frameworks just measured replacing their earlier figures; the
-    others keep theirs, with when and under what load they were measured."""
-    if not before:
-        return now
-    measured = {fw["framework"] for fw in now["frameworks"]}
-    earlier = before.get("_meta", {})
-    kept = [
-        {"measured": {k: earlier.get(k) for k in ("when", "load_start", "load_end")}, **fw}
-        for fw in before["frameworks"]
-        if fw["framework"] not in measured
-    ]
-    return {**now, "frameworks": kept + now["frameworks"]}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
     parser.add_argument(
@@ -86,8 +71,8 @@ def main() -> None:
             started = time.time()
             load_start = load_average()
             if name == "overhead" and args.framework:
-                part = merge_overhead(
-                    results.get(name), app_overhead.run(quick=args.quick, only=args.framework)
+                part = app_overhead.run(
+                    quick=args.quick, only=args.framework, earlier=results.get(name)
                 )
             else:
                 part = PARTS[name](quick=args.quick)

@@ -234,9 +234,11 @@ def explain(framework: str, apps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
-def run(*, quick: bool, only: list[str] | None = None) -> dict[str, Any]:
-    """Measure every enabled framework, or `only` these (bench/__main__.py keeps the others'
-    earlier figures)."""
+def run(
+    *, quick: bool, only: list[str] | None = None, earlier: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Measure every enabled framework, or `only` these: the others keep their figures from
+    the `earlier` part, with when and under what load they were measured."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: bench/run installs it (apt-get install wrk)")
     seconds, rounds = (3, 1) if quick else (10, 3)
@@ -245,6 +247,13 @@ def run(*, quick: bool, only: list[str] | None = None) -> dict[str, Any]:
         for f in enabled_frameworks()
         if only is None or f in only
     ]
+    if only is not None and earlier:
+        taken = earlier.get("_meta", {})
+        frameworks = [
+            {"measured": {k: taken.get(k) for k in ("when", "load_start", "load_end")}, **fw}
+            for fw in earlier["frameworks"]
+            if fw["framework"] not in only
+        ] + frameworks
     return {
         "load": f"wrk -t{THREADS} -c{CONNECTIONS} -d{seconds}s --latency, 1 s warm-up each, "
         f"{rounds} round(s) in rotated order, median of rounds",

@@ -592,7 +592,7 @@ def overhead_section(part: dict[str, Any]) -> list[str]:
     return lines
 
 
-# What a generated app's own frames show its route time went to: (frame suffixes, why).
+# What a generated app's own frames show its route time went to: (frame fragments, why).
 ROUTE_COSTS = (
     (
         ("asgiref/sync.py:261(__call__)",),
@@ -611,8 +611,8 @@ def route_costs(e: dict[str, Any]) -> list[str]:
     frames = [p["function"] for p in e.get("profile", [])]
     return [
         why
-        for suffixes, why in ROUTE_COSTS
-        if any(suffix in frame for frame in frames for suffix in suffixes)
+        for fragments, why in ROUTE_COSTS
+        if any(fragment in frame for frame in frames for fragment in fragments)
     ]
 
 

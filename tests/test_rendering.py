@@ -10,11 +10,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import copier
 import pytest
 import yaml
+from copier._main import Worker
 
 from scaffold import __version__, own_template, render
+from scaffold.compile_cache import CACHE_DIR_VARIABLE
 from scaffold.errors import RenderError, UpdateError, UserError
 from scaffold.own_template import is_own_source, stored_template, template_root
 from scaffold.sources import open_template
@@ -281,6 +282,19 @@ def test_update_brings_changes_and_keeps_edits(template: Path, project: Path) ->
     assert report.conflicts == ()
 
 
+def test_update_keeps_its_renders_compiled_code(
+    template: Path, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "compiled"
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(cache))
+    release(template, "v2", {"templates/web/README.md.jinja": "# {{ name }}, v2\n"})
+
+    render.update(project)
+
+    assert (project / "README.md").read_text(encoding="utf-8") == "# shop, v2\n"
+    assert any(path.is_file() for path in cache.rglob("*"))  # the old and new renders' code
+
+
 def test_update_marks_conflicts(template: Path, project: Path) -> None:
     write(project, {"notes.txt": "my notes\n"})
     commit(project, "my edit")
@@ -353,11 +367,11 @@ def test_a_path_that_is_no_template_is_refused(tmp_path: Path, name: str, messag
 def test_ctrl_c_during_an_update_restores_the_clean_tree(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def interrupted(path: Path, **_: object) -> None:
-        write(path, {"notes.txt": "half-updated\n", "new-file.txt": "half-written\n"})
+    def interrupted(worker: Worker) -> None:
+        write(worker.dst_path, {"notes.txt": "half-updated\n", "new-file.txt": "half-written\n"})
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(copier, "run_update", interrupted)
+    monkeypatch.setattr(Worker, "run_update", interrupted)
 
     with pytest.raises(KeyboardInterrupt):
         render.update(project)

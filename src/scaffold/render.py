@@ -153,14 +153,13 @@ def _copy(
     checkout) is used as it is instead of cloned again, and Copier's Jinja environment keeps its
     compiled code across runs (`scaffold.compile_cache`).
     """
-    from copier._main import Worker
     from copier._template import Template
 
     template = source.checkout
     if template is None and source.files is not None:
         template = Template(url=source.location, ref=source.vcs_ref)
         template.__dict__["local_abspath"] = source.files  # already at the ref: no clone
-    with Worker(
+    with _caching_worker()(
         src_path=source.location,
         dst_path=dest,
         data=dict(answers),
@@ -175,9 +174,30 @@ def _copy(
         # the file's executable bit (core.fileMode false): one git process per file. A project
         # rendered into a new folder has no index, so each of them is a no-op.
         worker.__dict__["_sync_git_index_executable_bit"] = lambda *_: None
-        cache_compiles(worker.jinja_env)
         worker.run_copy()
     return dict(worker.answers.combined)
+
+
+def _caching_worker() -> Any:
+    """Copier's Worker (internal to Copier), its Jinja environment caching compiled code.
+
+    The cache (`scaffold.compile_cache`) keeps it across runs. `copier update` renders the old
+    and the new version through workers it copies from this one with `dataclasses.replace`,
+    which keeps the class: they cache too. Built on first use, so that importing this module
+    does not import Copier.
+    """
+    from functools import cached_property
+
+    from copier._main import Worker
+
+    class CachingWorker(Worker):
+        @cached_property
+        def jinja_env(self) -> Any:
+            environment = super().jinja_env
+            cache_compiles(environment)
+            return environment
+
+    return CachingWorker
 
 
 def _move_into_place(staged: Path, dest: Path) -> None:
@@ -268,14 +288,13 @@ def update(
             reason=f"{path} has uncommitted changes ({listed}{more}): commit or stash them "
             "first, so the update can be reviewed and undone"
         )
-    import copier
     from copier.errors import UnsafeTemplateError
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            copier.run_update(
-                path,
+        with (
+            warnings.catch_warnings(),
+            _caching_worker()(
+                dst_path=path,
                 data=dict(data or {}),
                 defaults=True,
                 overwrite=True,
@@ -283,7 +302,10 @@ def update(
                 conflict=conflict,
                 vcs_ref=vcs_ref,
                 unsafe=trust or own_template.is_own_source(str(old["_src_path"])),
-            )
+            ) as worker,
+        ):
+            warnings.simplefilter("ignore")
+            worker.run_update()  # what copier.run_update does
     except BaseException as error:
         git.restore_clean_tree(path)
         if isinstance(error, UnsafeTemplateError):

@@ -52,3 +52,19 @@ def test_a_cached_template_names_this_run_s_file(tmp_path: Path) -> None:
             template.render(zero=0)
         assert str(clone / "page.txt") in {str(entry.path) for entry in raised.traceback}
     assert len([path for path in cache.rglob("*") if path.is_file()]) == 1
+
+
+def test_a_filter_of_constants_runs_at_each_render_not_once_at_compile(tmp_path: Path) -> None:
+    # Jinja would call it while compiling and keep the result in the (cached) code.
+    draws = iter(range(100))
+
+    def draw(_: object) -> int:
+        return next(draws)
+
+    rendered = []
+    for _ in range(2):
+        env = jinja2.Environment()
+        env.filters["draw"] = draw  # before the cache, as Copier's extensions add theirs
+        cache_compiles(env, tmp_path)
+        rendered.append(env.from_string("{{ 7 | draw }}").render())
+    assert rendered == ["0", "1"]

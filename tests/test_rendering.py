@@ -234,6 +234,18 @@ def test_an_installed_scaffold_renders_projects_that_copier_can_update(
     assert (project / "notes.txt").read_text(encoding="utf-8") == "notes, improved\n"
 
 
+def test_each_project_draws_its_own_secret(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second render reuses the first one's compiled code: the random draw must not be in it.
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(tmp_path / "compiled"))
+    generate(template, tmp_path / "one")
+    generate(template, tmp_path / "two")
+
+    secrets = {(tmp_path / name / ".env").read_text(encoding="utf-8") for name in ("one", "two")}
+    assert len(secrets) == 2, secrets
+
+
 # Keeping projects up to date ----------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ environment's syntax and extensions, and the Jinja and Python versions.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -45,6 +46,11 @@ _SYNTAX = (
 )
 
 
+# Part of every key: code cached before filters were kept out of compile time (below) may hold
+# a random secret drawn once, and must not be used again.
+_FORMAT = 2
+
+
 def cache_compiles(env: jinja2.Environment, directory: Path | None = None) -> None:
     """Make `env` keep the code it compiles in `directory` and reuse it on later runs."""
     folder = directory or _default_directory()
@@ -52,8 +58,10 @@ def cache_compiles(env: jinja2.Environment, directory: Path | None = None) -> No
         return  # a callable autoescape decides per template name: leave it to Jinja
     import jinja2
 
+    _call_filters_at_render_time(env)
     setting = repr(
         (
+            _FORMAT,
             jinja2.__version__,
             sys.version_info[:2],
             env.autoescape,
@@ -85,6 +93,38 @@ def cache_compiles(env: jinja2.Environment, directory: Path | None = None) -> No
         return code
 
     env.compile = compile  # type: ignore[method-assign]
+
+
+def _call_filters_at_render_time(env: jinja2.Environment) -> None:
+    """Make every filter and test of `env` run when a template renders, never when it compiles.
+
+    Jinja calls a filter whose input is constant while compiling and puts the result in the
+    code (`{{ (2 ** 256) | ans_random }}` becomes a number): harmless when every run compiles
+    afresh, but cached code would give every project the same "random" secret. Jinja skips
+    this for filters that take the render context, so each becomes one.
+    """
+    import jinja2
+    from jinja2.utils import _PassArg
+
+    def at_render_time(function: Any) -> Any:
+        passes = _PassArg.from_obj(function)
+        if passes is _PassArg.context:
+            return function
+
+        @jinja2.pass_context
+        @functools.wraps(function)
+        def call(context: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Any:
+            if passes is _PassArg.eval_context:
+                return function(context.eval_ctx, *args, **kwargs)
+            if passes is _PassArg.environment:
+                return function(context.environment, *args, **kwargs)
+            return function(*args, **kwargs)
+
+        return call
+
+    for table in (env.filters, env.tests):
+        for name, function in list(table.items()):
+            table[name] = at_render_time(function)
 
 
 def _with_filename(code: CodeType, filename: str) -> CodeType:

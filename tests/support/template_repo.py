@@ -51,7 +51,9 @@ original_kind:
 """,
     "templates/web/README.md.jinja": "# {{ name }}\n\nline 1\nline 2\nline 3\n",
     "templates/web/notes.txt": "notes\n",
-    "templates/web/.env.jinja": "SECRET={{ 2 ** 64 | ans_random }}\n",
+    # A filter binds tighter than `**`: without the parentheses the secret is 2 ** (a number
+    # below 64), often short enough to turn up by chance in the path of the answers file.
+    "templates/web/.env.jinja": "SECRET={{ (2 ** 64) | ans_random }}\n",
     "templates/web/.gitignore": ".env\n",
     "templates/web/{% if extra %}extra.txt{% endif %}.jinja": "extra for {{ name }}\n",
     "templates/web/{{_copier_conf.answers_file}}.jinja": "{{ _copier_answers|to_nice_yaml }}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import tempfile
@@ -178,20 +179,19 @@ def _copy(
     return dict(worker.answers.combined)
 
 
+@functools.cache
 def _caching_worker() -> Any:
     """Copier's Worker (internal to Copier), its Jinja environment caching compiled code.
 
     The cache (`scaffold.compile_cache`) keeps it across runs. `copier update` renders the old
     and the new version through workers it copies from this one with `dataclasses.replace`,
-    which keeps the class: they cache too. Built on first use, so that importing this module
-    does not import Copier.
+    which keeps the class: they cache too. Built once, on first use, so that importing this
+    module does not import Copier.
     """
-    from functools import cached_property
-
     from copier._main import Worker
 
     class CachingWorker(Worker):
-        @cached_property
+        @functools.cached_property
         def jinja_env(self) -> Any:
             environment = super().jinja_env
             cache_compiles(environment)
@@ -291,9 +291,9 @@ def update(
     from copier.errors import UnsafeTemplateError
 
     try:
-        with (
-            warnings.catch_warnings(),
-            _caching_worker()(
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with _caching_worker()(
                 dst_path=path,
                 data=dict(data or {}),
                 defaults=True,
@@ -302,10 +302,8 @@ def update(
                 conflict=conflict,
                 vcs_ref=vcs_ref,
                 unsafe=trust or own_template.is_own_source(str(old["_src_path"])),
-            ) as worker,
-        ):
-            warnings.simplefilter("ignore")
-            worker.run_update()  # what copier.run_update does
+            ) as worker:
+                worker.run_update()  # what copier.run_update does
     except BaseException as error:
         git.restore_clean_tree(path)
         if isinstance(error, UnsafeTemplateError):

@@ -76,6 +76,8 @@ def test_fullest_combination_installs_alone_and_passes_its_tests(
     project = tmp_path / "project"
     shutil.copytree(render(combination), project, ignore=shutil.ignore_patterns("__pycache__"))
     venv = project / ".venv"  # where `uv sync` puts it; pip gets the same folder
+    # The suite's temporary folders go under this test's (--basetemp below), not under pytest's
+    # default root, which concurrent runs clean up under each other.
     env = project_env()
     env["PATH"] = env["PATH"].split(":", 1)[1]  # not the test venv: only the fresh one
     if combination["database"] == "postgresql":
@@ -90,10 +92,12 @@ def test_fullest_combination_installs_alone_and_passes_its_tests(
             env=env,
         )
         env["PATH"] = f"{venv / 'bin'}:{env['PATH']}"
-        test = [venv_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        test = [venv_python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                "--basetemp", tmp_path / "pytest"]  # fmt: skip
     else:
         lock_project(project)
         run([UV, "sync", "--frozen", "--python", python], cwd=project, env=env)
-        test = [UV, "run", "--frozen", "pytest", "-q", "-p", "no:cacheprovider"]
+        test = [UV, "run", "--frozen", "pytest", "-q", "-p", "no:cacheprovider",
+                "--basetemp", tmp_path / "pytest"]  # fmt: skip
     output = run(test, cwd=project, env=env)
     assert " passed" in output

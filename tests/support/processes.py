@@ -91,16 +91,23 @@ def run_test_suite(project: Path, *, env: Mapping[str, str]) -> subprocess.Compl
     change another's results. Only those the project declares are loaded.
     """
     plugins = [arg for module in declared_pytest_plugins(project) for arg in ("-p", module)]
-    with timing.step("own suite (subprocess)"):
+    # A temporary folder of its own: under pytest's shared default root, concurrent runs clean
+    # up each other's old folders, and a failed removal warns (an error under the projects'
+    # `filterwarnings = error`) after every test passed.
+    with (
+        tempfile.TemporaryDirectory(prefix="own-suite-") as temporary,
+        timing.step("own suite (subprocess)"),
+    ):
         return subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugins],
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+             "--basetemp", str(Path(temporary) / "pytest"), *plugins],
             cwd=project,
             env={**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
             capture_output=True,
             text=True,
             timeout=900,
             check=False,
-        )
+        )  # fmt: skip
 
 
 def run_release(project: Path, *, env: Mapping[str, str]) -> None:

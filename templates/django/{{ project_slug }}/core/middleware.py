@@ -1,8 +1,19 @@
-"""Middleware of the project: JSON errors under /api, and HSTS on every response."""
+"""Middleware of the project: the probes, JSON errors under /api, and HSTS on every response."""
 
+from collections.abc import Callable
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.security import SecurityMiddleware
+from django.urls import Resolver404, resolve
+from django.utils.decorators import sync_and_async_middleware
 from django.utils.deprecation import MiddlewareMixin
+
+# The URL names (config/urls.py) of the liveness and readiness views.
+PROBES = frozenset({"health", "ready"})
 
 # Headers that describe the body: the JSON one brings its own.
 BODY_HEADERS = frozenset({"content-type", "content-length"})
@@ -56,3 +67,59 @@ class StrictTransportSecurityMiddleware(MiddlewareMixin):
                 value += "; preload"
             response["Strict-Transport-Security"] = value
         return response
+
+
+def probe_view(request: HttpRequest) -> Callable[..., Any] | None:
+    """The view of a probe's URL (config/urls.py), or None for every other request."""
+    if not request.path_info.startswith("/health"):
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return match.func if match.url_name in PROBES else None
+
+
+@sync_and_async_middleware
+def probes_middleware(
+    get_response: Callable[[HttpRequest], Any],
+) -> Callable[[HttpRequest], Any]:
+    """Answer /health and /health/ready before the rest of the stack, first in MIDDLEWARE.
+
+    Platforms probe every instance every few seconds, by its own address: answering here skips
+    the Host check (ALLOWED_HOSTS names the public host names, not the instance's address), the
+    HTTPS redirect, and, under ASGI, the thread each of Django's sync middleware runs in. The
+    responses still get the headers every response gets, from the same middleware classes.
+    """
+    add_headers = [
+        middleware(get_response).process_response
+        for middleware in (
+            SecurityMiddleware,
+            StrictTransportSecurityMiddleware,
+            XFrameOptionsMiddleware,
+        )
+    ]
+
+    def finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        for add in add_headers:  # headers only: no I/O, safe inside the event loop
+            response = add(request, response)
+        return response
+
+    if iscoroutinefunction(get_response):
+
+        async def async_middleware(request: HttpRequest) -> HttpResponseBase:
+            view = probe_view(request)
+            if view is None:
+                return await get_response(request)
+            response = view(request) if iscoroutinefunction(view) else sync_to_async(view)(request)
+            return finish(request, await response)
+
+        return async_middleware
+
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        view = probe_view(request)
+        if view is None:
+            return get_response(request)
+        return finish(request, view(request))
+
+    return middleware

@@ -715,8 +715,8 @@ def overhead_reason(fw: dict[str, Any]) -> list[str]:
         advice.append(
             f"routing `GET /api/hello` takes {generated_matching:.0f} route-matching calls per "
             f"request against {bare_matching:.0f} in the bare app: the docs routes FastAPI adds "
-            "come first, then the API routers nested app → /api → module (the API is included "
-            "before the health route, the pages and the static files); flattening the routers "
+            "come first, then the probes, then the API routers nested app → /api → module "
+            "(before the pages and the static files); flattening the routers "
             "would give up the one-module-per-resource layout of FastAPI's own guide for a few "
             "µs per request"
         )

@@ -48,18 +48,33 @@ def asgi_caller(app: Any, path: str) -> Callable[[int], None]:
         "state": {},
     }
 
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
     statuses: list[int] = []
 
-    async def send(message: dict[str, Any]) -> None:
-        if message["type"] == "http.response.start":
-            statuses.append(message["status"])
+    async def one() -> None:
+        # As a server does: the body once, then `http.disconnect` only after the response is
+        # sent (Django's handler listens for it meanwhile, and refuses a second body).
+        body_sent = False
+        done = asyncio.Event()
+
+        async def receive() -> dict[str, Any]:
+            nonlocal body_sent
+            if not body_sent:
+                body_sent = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await done.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                done.set()
+
+        await app(dict(scope), receive, send)
 
     async def many(count: int) -> None:
         for _ in range(count):
-            await app(dict(scope), receive, send)
+            await one()
 
     loop = asyncio.new_event_loop()
 

@@ -96,8 +96,10 @@ handler = Mangum(app)
 
 TORNADO_APP = """\
 import asyncio
+import logging
 import os
 
+import tornado.log
 import tornado.web
 
 
@@ -112,6 +114,9 @@ class Hello(tornado.web.RequestHandler):
 
 
 async def main() -> None:
+    # Logged as the project's server logs (its __main__.py): an access line per request.
+    tornado.log.enable_pretty_logging()
+    logging.getLogger().setLevel(logging.INFO)
     app = tornado.web.Application([(r"/health", Health), (r"/api/hello", Hello)])
     app.listen(int(os.environ.get("PORT", "8000")), address=os.environ.get("HOST", "0.0.0.0"))
     await asyncio.Event().wait()

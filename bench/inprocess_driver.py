@@ -169,7 +169,9 @@ def short(filename: str) -> str:
 def ablate(target: str, interface: str, path: str, count: int) -> list[dict[str, Any]]:
     """Time the app without each of its middlewares (Starlette's `user_middleware`)."""
     app = load(target)
-    middleware = list(getattr(app, "user_middleware", []))
+    if not hasattr(app, "user_middleware"):
+        return []  # not a Starlette app: its middleware cannot be taken out one by one here
+    middleware = list(app.user_middleware)
     results = []
     for index, entry in enumerate(middleware):
         app.user_middleware = middleware[:index] + middleware[index + 1 :]

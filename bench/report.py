@@ -656,15 +656,27 @@ def overhead_reason(fw: dict[str, Any]) -> list[str]:
             f"{e['us_per_request']:.0f} µs vs the bare {base['us_per_request']:.0f} µs "
             f"(+{gap:.0f} µs). "
             + (
-                "Middlewares: within the noise of a request this slow (over 1 ms, the ablation "
-                "varies by more than the middlewares cost). "
+                "Middlewares: not timed one by one (the driver takes apart Starlette apps "
+                "only). "
+                + (
+                    f"From the frames above: {'; '.join(route_costs(e))}."
+                    if route_costs(e)
+                    else "The frames above show where the time goes."
+                )
+                if without_all is None
+                else "Middlewares: within the noise of a request this slow (over 1 ms, the "
+                "ablation varies by more than the middlewares cost). "
                 if e["us_per_request"] >= 1000
                 else f"Middlewares: {middleware:.0f} µs together (the costliest, "
                 f"{worst['without']}, {e['us_per_request'] - worst['us_per_request']:.0f} µs). "
             )
-            + f"The other {rest:.0f} µs are the route itself"
-            + (f" ({'; '.join(route_costs(e))})" if route_costs(e) else "")
-            + ": see the frames above."
+            + (
+                ""
+                if without_all is None
+                else f"The other {rest:.0f} µs are the route itself"
+                + (f" ({'; '.join(route_costs(e))})" if route_costs(e) else "")
+                + ": see the frames above."
+            )
         )
     explain_rows = fw.get("explain") or []
     # Endpoints that wait on a database thread are too noisy to time a middleware with.

@@ -218,7 +218,13 @@ def install_from_lock(context: Path, venv: Path) -> None:
     result = subprocess.run(
         [find_uv_bin(), "sync", "--frozen", "--no-dev", "--python", python, "--quiet"],
         cwd=context,
-        env={**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv), "UV_PYTHON_DOWNLOADS": "never"},
+        # The Dockerfile's environment: byte-code compiled at install, no Python downloaded.
+        env={
+            **os.environ,
+            "UV_PROJECT_ENVIRONMENT": str(venv),
+            "UV_COMPILE_BYTECODE": "1",
+            "UV_PYTHON_DOWNLOADS": "never",
+        },
         capture_output=True,
         text=True,
         timeout=600,

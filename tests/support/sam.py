@@ -31,10 +31,12 @@ def install_sam_cli(directory: Path) -> Path:
     Once per test process: uv's cache makes it a few seconds, and no build pays a resolution.
     """
     venv = directory / "sam-cli"
-    env = project_env()
+    python, env = venv / "bin" / "python", project_env()
     for command in (
         [str(UV), "venv", "--quiet", str(venv)],
-        [str(UV), "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), SAM_CLI],
+        # Byte-code compiled once here: where PYTHONDONTWRITEBYTECODE is set, every `sam build`
+        # would otherwise compile the SAM CLI's imports again (2.5 s of a 6 s build).
+        [str(UV), "pip", "install", "-q", "--compile-bytecode", "--python", str(python), SAM_CLI],
     ):
         subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=600)
     return venv / "bin" / "sam"

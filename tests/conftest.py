@@ -3,6 +3,7 @@ one running deployment per combination."""
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import subprocess
 from collections.abc import Callable, Iterator
@@ -14,35 +15,43 @@ import yaml
 
 from scaffold.combinations import combination_id
 from scaffold.questionnaire import Questionnaire, load
+from scaffold.render import generate
+from scaffold.sources import open_template
 from tests.support import timing
 from tests.support.deployments import Deployment, Deployments, sqlite_database
 from tests.support.postgres import PostgresServer, PostgresUnavailable
 from tests.support.questionnaires import config_with_every_framework, every_framework_enabled
 
 Render = Callable[[dict[str, Any]], Path]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 _UNTRACKED_AT_START = pytest.StashKey[set[str]]()
 
 
 @pytest.fixture(scope="session")
-def render(copie_session: Any) -> Render:
+def render(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Render]:
     """Render a combination once per test process (HEAD of this repo, dirty files included).
 
-    Matrix, contract and serverless tests of one combination share its render; they run on
-    one xdist worker because each combination is its own `xdist_group`.
+    Rendered as `scaffold new` renders a clean checkout: Copier, from the work tree as it is
+    (no clone), keeping its compiled templates across renders (1.3 -> 0.5 s a render). In CI the
+    work tree is a clean clone of HEAD; elsewhere its uncommitted changes are rendered, as
+    Copier's own clone would have them. tests/matrix/test_render.py shows that `copier copy`
+    renders the same files. Matrix, contract and serverless tests of one combination share its
+    render; they run on one xdist worker because each combination is its own `xdist_group`.
     """
     renders: dict[str, Path] = {}
+    folder = tmp_path_factory.mktemp("renders")
+    with open_template(REPO_ROOT, vcs_ref="HEAD") as head:
+        source = dataclasses.replace(head, files=REPO_ROOT)
 
-    def render_combination(combination: dict[str, Any]) -> Path:
-        key = combination_id(combination)
-        if key not in renders:
-            with timing.step("render (Copier)"):
-                result = copie_session.copy(extra_answers=combination)
-            if result.exit_code != 0:
-                raise AssertionError(f"{key} failed to render: {result.exception!r}")
-            renders[key] = result.project_dir
-        return renders[key]
+        def render_combination(combination: dict[str, Any]) -> Path:
+            key = combination_id(combination)
+            if key not in renders:
+                with timing.step("render (Copier)"):
+                    rendered = generate(combination, folder / key, source=source, trust=True)
+                renders[key] = rendered.path
+            return renders[key]
 
-    return render_combination
+        yield render_combination
 
 
 @pytest.fixture(scope="session")
@@ -80,9 +89,6 @@ def deployments(
 def deployment(deployments: Deployments, combination: dict[str, Any]) -> Deployment:
     """The test's combination, rendered, migrated and running (shared by all its tests)."""
     return deployments.get(combination)
-
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def _untracked() -> set[str]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.combinations import combinations, enabled_frameworks
+from tests.support.combinations import combinations, enabled_frameworks, fullest_combinations
 from tests.support.frameworks import FRAMEWORKS, framework
 from tests.support.manifests import expected_files
 
@@ -33,6 +33,31 @@ def project_files(project: Path) -> set[str]:
 
 def test_every_enabled_framework_has_a_harness_entry() -> None:
     assert set(enabled_frameworks()) <= set(FRAMEWORKS)
+
+
+# What differs between two renders of one combination: the secret each draws, and the commit
+# Copier makes of a checkout's uncommitted changes (in a clean clone, both are HEAD's).
+PER_RENDER = re.compile(r"(?m)^(SECRET_KEY=|_commit: ).*$")
+
+
+def contents(project: Path) -> dict[str, str]:
+    """Each file of a fresh render and its text, what differs per render masked."""
+    return {
+        name: PER_RENDER.sub(r"\1*", (project / name).read_text(encoding="utf-8"))
+        for name in project_files(project)
+    }
+
+
+@pytest.mark.parametrize("combination", fullest_combinations())
+def test_copier_copy_renders_what_scaffold_renders(
+    combination: dict[str, Any], render: Render, copie: Any
+) -> None:
+    """The other tests check scaffold's renders (Copier with its compiled templates kept); plain
+    `copier copy` must give the same files. Once per framework: both run every file of the
+    framework's fullest combination through the same Copier."""
+    result = copie.copy(extra_answers=combination)
+    assert result.exit_code == 0, result.exception
+    assert contents(result.project_dir) == contents(render(combination))
 
 
 @pytest.mark.parametrize("combination", combinations())

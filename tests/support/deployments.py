@@ -96,12 +96,12 @@ class Deployments:
                 raise AssertionError(f"the app exited during the checks:\n{current.app.log()}")
             return current
         self.close()
+        project = self._render(combination)  # timed as a render, not as the deployment
         with timing.step("deployment: migrate and start"):
-            self._current = self._start(combination)
+            self._current = self._start(combination, project)
         return self._current
 
-    def _start(self, combination: Combination) -> Deployment:
-        project = self._render(combination)
+    def _start(self, combination: Combination, project: Path) -> Deployment:
         stack = contextlib.ExitStack()
         created: list[str] = []
 

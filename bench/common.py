@@ -23,8 +23,13 @@ VENV_BIN = Path(sys.executable).parent
 
 
 def scrub(text: str) -> str:
-    """Write this checkout's absolute path as `.`: results and the report name no machine paths."""
-    return text.replace(str(REPO) + "/", "").replace(str(REPO), ".")
+    """Name no machine paths in results and the report: this checkout becomes `.`, the
+    cookiecutter-django checkout `$BENCH_COOKIECUTTER_DJANGO`, the temporary folder `$TMPDIR`."""
+    text = text.replace(str(REPO) + "/", "").replace(str(REPO), ".")
+    other = os.environ.get("BENCH_COOKIECUTTER_DJANGO")
+    if other:
+        text = text.replace(str(Path(other).resolve()), "$BENCH_COOKIECUTTER_DJANGO")
+    return text.replace(tempfile.gettempdir() + "/", "$TMPDIR/")
 
 
 def work_dir(name: str) -> Path:

@@ -184,8 +184,11 @@ def profile(command: list[str], cwd: Path, dest: Path) -> dict[str, Any]:
             r"jinja2/environment\.py$", {"compile"}
         ),
         "Jinja render": cumulative(r"jinja2/environment\.py$", {"render"}),
-        "subprocesses (git)": cumulative(r"subprocess\.py$", {"_execute_child", "communicate"}),
     }
+    # The processes it waits for: `uv lock` (scaffold.install), then git and any other.
+    processes = cumulative(r"subprocess\.py$", {"_execute_child", "communicate"})
+    shares["processes: uv lock"] = cumulative(r"scaffold/install\.py$", {"lock_dependencies"})
+    shares["processes: git and others"] = processes - shares["processes: uv lock"]
     shares["everything else"] = total - sum(shares.values())
     # The same Jinja work by what it renders (these overlap the shares above).
     by_source = {}

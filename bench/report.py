@@ -309,11 +309,12 @@ def generation_reason(fw: dict[str, Any]) -> list[str]:
         f"({render / other['cookiecutter_django_s']:.2f}× cookiecutter-django); under the "
         f"profiler, Jinja work is {jinja:.2f} s of `{fw['measured']}`'s {ours['total_s']:.2f} s "
         f"({ours['jinja_compiles']} compilations: the rest comes from the compile cache), its "
-        f"imports {ours['shares']['imports']:.2f} s, and the processes it waits for "
-        f"{ours['shares']['subprocesses (git)']:.2f} s: `uv lock`, which resolves the project's "
+        f"imports {ours['shares']['imports']:.2f} s, and the processes it waits for: "
+        f"`uv lock` {ours['shares']['processes: uv lock']:.2f} s, which resolves the project's "
         "dependencies against the package index (cookiecutter-django's hook does that with "
-        "`uv add`, replaced here by a `uv` that does nothing), then `git init` and the first "
-        "commit."
+        "`uv add`, replaced here by a `uv` that does nothing), and git (the template read at its "
+        "tag when the checkout is not a clean one of it, `git init`, the first commit) "
+        f"{ours['shares']['processes: git and others']:.2f} s."
     ]
     if "scaffold new --no-git" in rows:
         saved = measured["wall_s"] - rows["scaffold new --no-git"]["wall_s"]

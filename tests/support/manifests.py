@@ -123,6 +123,7 @@ def pyramid_files(answers: Answers) -> set[str]:
                 "__init__.py",
                 "openapi.py",
                 "openapi.yaml",
+                "request.py",
                 "routes.py",
                 "settings.py",
                 "tweens.py",

@@ -2,7 +2,9 @@
 
 Both are started the same way (the generated Procfile's `web:` line, the bare app swapped in for
 the project's), on 127.0.0.1, loaded by wrk in turn with the same threads, connections and
-duration. Rounds rotate the order so that drift of a shared CPU falls on every variant alike.
+duration. Rounds rotate the order so that drift of a shared CPU falls on every variant alike,
+and a variant's ratio to the bare app is the median of its ratios within each round: a shared
+CPU's speed drifts by more than 10% over a minute, and a round holds the runs closest in time.
 """
 
 from __future__ import annotations
@@ -168,12 +170,15 @@ def measure_framework(framework: str, *, seconds: int, rounds: int) -> dict[str,
                     "runs": [asdict(r) for r in runs],
                 }
             )
-    bare_rates = {
-        row["endpoint"]: row["requests_per_s"] for row in rows if row["variant"] == "bare"
-    }
     for row in rows:
-        base = bare_rates.get(row["endpoint"])
-        row["ratio"] = row["requests_per_s"] / base if base else None
+        bare_runs = samples.get(("bare", row["endpoint"]))
+        if bare_runs is None:
+            row["ratio"] = None
+            continue
+        runs = samples[(row["variant"], row["endpoint"])]
+        row["ratio"] = median(
+            [r.requests_per_s / b.requests_per_s for r, b in zip(runs, bare_runs, strict=True)]
+        )
     measured["load_end"] = load_average()
     return {
         "framework": framework,
@@ -241,7 +246,7 @@ def run(
     the `earlier` part, with when and under what load they were measured."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: bench/run installs it (apt-get install wrk)")
-    seconds, rounds = (3, 1) if quick else (10, 3)
+    seconds, rounds = (3, 1) if quick else (6, 5)
     frameworks = [
         measure_framework(f, seconds=seconds, rounds=rounds)
         for f in enabled_frameworks()
@@ -256,7 +261,8 @@ def run(
         ] + frameworks
     return {
         "load": f"wrk -t{THREADS} -c{CONNECTIONS} -d{seconds}s --latency, 1 s warm-up each, "
-        f"{rounds} round(s) in rotated order, median of rounds",
+        f"{rounds} round(s) in rotated order, median of rounds (ratios: median of each "
+        "round's ratio to the bare app)",
         "frameworks": frameworks,
     }
 

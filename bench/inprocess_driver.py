@@ -2,7 +2,7 @@
 
 Run from a project's directory (its modules must import), in a process of its own:
     python inprocess_driver.py TARGET INTERFACE PATH [--requests N] [--profile] [--ablate]
-TARGET is `module:attribute`; INTERFACE is `asgi` or `wsgi`. Prints one JSON object.
+TARGET is `module:attribute` or an ini file; INTERFACE is `asgi` or `wsgi`. Prints one JSON object.
 
 Used to explain a gap seen under load: the server, the load generator and the kernel are the
 same for the generated and the bare app, so what differs is here, in the app's own code.
@@ -26,6 +26,11 @@ sys.path.insert(0, ".")
 
 
 def load(target: str) -> Any:
+    """`module:attribute`, or a PasteDeploy ini file (Pyramid's) whose `main` app is loaded."""
+    if target.endswith(".ini"):
+        from pyramid.paster import get_app
+
+        return get_app(target, "main")
     module, _, attribute = target.partition(":")
     return getattr(importlib.import_module(module), attribute)
 

@@ -1,5 +1,5 @@
 """Run the scaffold command line: ``python -m scaffold``."""
 
-from scaffold.cli import main
+from scaffold.cli import run
 
-raise SystemExit(main())
+run()

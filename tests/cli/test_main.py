@@ -29,6 +29,30 @@ def test_python_dash_m_runs_the_cli() -> None:
     assert (done.returncode, done.stdout) == (0, f"scaffold {__version__}\n")
 
 
+def test_the_program_exits_with_the_code_after_every_exit_handler(tmp_path: Path) -> None:
+    # `run` skips the interpreter's teardown: what was printed, the exit code and the exit
+    # handlers registered while the command ran (a library's temporary folder) must survive it.
+    leftover = tmp_path / "temporary"
+    leftover.mkdir()
+    program = (
+        "import atexit, shutil, sys\n"
+        "from scaffold import cli\n"
+        "def command(argv=None):\n"
+        f"    atexit.register(shutil.rmtree, {str(leftover)!r})\n"
+        "    sys.stdout.write('done\\n' * 2000)\n"
+        "    return 3\n"
+        "cli.main = command\n"
+        "cli.run()\n"
+    )
+
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=False
+    )
+
+    assert (done.returncode, done.stdout, done.stderr) == (3, "done\n" * 2000, "")
+    assert not leftover.exists()
+
+
 def test_errors_are_one_line_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "missing" / ("deep" * 30)
 

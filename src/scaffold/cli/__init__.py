@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from scaffold import __version__
 from scaffold.errors import (
@@ -26,7 +26,7 @@ from scaffold.errors import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 _Handler = Callable[[argparse.Namespace, "Console"], int]
 
@@ -83,6 +83,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print_error(str(Cancelled()))
         return Cancelled.exit_code
+
+
+def run() -> NoReturn:
+    """The ``scaffold`` program: run `main` and exit with its code, skipping interpreter teardown.
+
+    Python's shutdown frees every object of every imported module (Copier, pydantic, Jinja,
+    prompt_toolkit) one by one: about 0.1 s after the work is done. Exiting with `os._exit` from
+    the first-registered exit handler, which runs last, still runs every other exit handler
+    (temporary folders, logging) and flushes the output first, as the Instagram team did for
+    their servers' exit (their post "Dismissing Python Garbage Collection at Instagram").
+    """
+    import atexit
+    import os
+    import sys
+
+    status = [1]  # an exception escaping main is shown by Python, then exits 1
+
+    def exit_now() -> None:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe (`scaffold ... | head`)
+                pass
+        os._exit(status[0])
+
+    atexit.register(exit_now)
+    status[0] = main()
+    sys.exit(status[0])
 
 
 def _with_hint(error: ScaffoldError) -> str:

@@ -1,1 +1,0 @@
-"""Prototypes of changes, measured by the benchmarks before anyone applies them."""

@@ -256,18 +256,21 @@ def measure_framework(framework: str, runs: int, help_text: str | None) -> dict[
     floor = floor_template(root)
     dest = root / "out"
     variants = commands(framework, floor, dest, help_text)
+    # The same `uv` that does nothing, for both generators' dependency resolution.
+    environments = {
+        COOKIECUTTER_DJANGO: {
+            **os.environ,
+            "PATH": f"{uv_stand_in(root)}{os.pathsep}{os.environ['PATH']}",
+        },
+        UV_STOOD_IN: {**os.environ, "PYTHONPATH": str(uv_module_stand_in(root))},
+    }
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
     files: dict[str, int] = {}
     for round_number in range(runs + 1):
         order = list(variants.items())
         for name, command in order if round_number % 2 else reversed(order):
             shutil.rmtree(dest, ignore_errors=True)
-            env = None
-            if name == COOKIECUTTER_DJANGO:
-                env = {**os.environ, "PATH": f"{uv_stand_in(root)}{os.pathsep}{os.environ['PATH']}"}
-            if name == UV_STOOD_IN:
-                env = {**os.environ, "PYTHONPATH": str(uv_module_stand_in(root))}
-            timed = timed_process(command, cwd=root, env=env)
+            timed = timed_process(command, cwd=root, env=environments.get(name))
             if timed.returncode != 0:
                 raise RuntimeError(f"{name} failed ({timed.returncode}):\n{timed.output[-3000:]}")
             if round_number:  # round 0 is the warm-up

@@ -98,7 +98,7 @@ def run() -> NoReturn:
     import os
     import sys
 
-    status = [1]  # an exception escaping main is shown by Python, then exits 1
+    status = 1  # an exception escaping main is shown by Python, then exits 1
 
     def exit_now() -> None:
         for stream in (sys.stdout, sys.stderr):
@@ -106,11 +106,11 @@ def run() -> NoReturn:
                 stream.flush()
             except (OSError, ValueError):  # a closed pipe (`scaffold ... | head`)
                 pass
-        os._exit(status[0])
+        os._exit(status)
 
     atexit.register(exit_now)
-    status[0] = main()
-    sys.exit(status[0])
+    status = main()
+    sys.exit(status)
 
 
 def _with_hint(error: ScaffoldError) -> str:
